@@ -1,0 +1,45 @@
+"""Celery bound to the Flask app: tasks run in an app context, inline in the embedded mode."""
+
+from __future__ import annotations
+
+from celery import Celery, Task
+from celery.schedules import crontab
+from flask import Flask
+
+
+def celery_init_app(app: Flask) -> Celery:
+    """Create the Celery app for ``app`` and keep it in ``app.extensions["celery"]``."""
+
+    class FlaskTask(Task):
+        def __call__(self, *args, **kwargs):
+            with app.app_context():
+                return self.run(*args, **kwargs)
+
+    inline = app.config["TASKS_INLINE"]
+    celery = Celery(app.name, task_cls=FlaskTask)
+    celery.conf.update(
+        broker_url=app.config["BROKER_URL"] or "memory://",
+        result_backend=app.config["RESULT_BACKEND"] or None,
+        task_always_eager=inline,
+        task_eager_propagates=inline,
+        task_store_eager_result=False,
+        # a worker that dies mid-task leaves the message to be redelivered; tasks are idempotent
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        task_default_queue="dispute_hub",
+        broker_connection_retry_on_startup=True,
+        timezone="Asia/Shanghai",
+        imports=("dispute_hub.tasks",),
+        beat_schedule={
+            "verify-event-chains-nightly": {
+                "task": "maintenance.verify_event_chains",
+                "schedule": crontab(hour=2, minute=30),
+            },
+        },
+    )
+    celery.set_default()
+    app.extensions["celery"] = celery
+    from . import tasks  # noqa: F401  registers the tasks on this Celery app
+
+    return celery

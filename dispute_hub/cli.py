@@ -1,0 +1,93 @@
+"""Commands: `flask --app dispute_hub init-db | seed-demo | create-user | verify-chains`."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+from flask_migrate import upgrade
+
+from .auth.services import AccountError, create_user
+from .extensions import db
+from .models import ROLES, Organization
+from .reference import load_reference
+
+
+def init_database() -> dict[str, int]:
+    """Apply all migrations, then upsert the reference data; safe to run again."""
+    upgrade()
+    created = load_reference()
+    db.session.commit()
+    return created
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db_command():
+    """Apply the migrations and load the reference data (no demo cases)."""
+    created = init_database()
+    click.echo(f"database ready at {_safe_url()}; new districts: {created['districts']}, "
+               f"new organisations: {created['organizations']}")
+
+
+@click.command("seed-demo")
+@click.option("--count", default=300, show_default=True, help="demo disputes to create on an empty database")
+@click.option("--seed", default=20260101, show_default=True, help="random seed: same seed, same data")
+@with_appcontext
+def seed_demo_command(count: int, seed: int):
+    """Create demo accounts (one per role, printed) and demo disputes once."""
+    from .demo import printed_logins, seed_demo
+
+    load_reference()
+    password = current_app.config["DEMO_PASSWORD"]
+    created = seed_demo(count=count, seed=seed, password=password)
+    db.session.commit()
+    click.echo(f"demo disputes created: {created}" + (" (the database already had disputes)" if not created else ""))
+    click.echo("demo logins (password: %s)" % password)
+    for role, email in printed_logins():
+        click.echo(f"  {role:<11} {email}")
+
+
+@click.command("create-user")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--organization", "org_code", default=None, help="organisation code (mediator, org_admin)")
+@click.password_option()
+@with_appcontext
+def create_user_command(email: str, name: str, role: str, org_code: str | None, password: str):
+    """Create an account, e.g. the first platform admin of a production installation."""
+    org = None
+    if org_code:
+        org = db.session.execute(db.select(Organization).where(Organization.code == org_code)).scalar_one_or_none()
+        if org is None:
+            raise click.BadParameter(f"no organisation with code {org_code!r}", param_hint="--organization")
+    try:
+        user = create_user(email=email, name=name, password=password, role=role, organization=org)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    db.session.commit()
+    click.echo(f"created {user.role} {user.email}")
+
+
+@click.command("verify-chains")
+@with_appcontext
+def verify_chains_command():
+    """Recompute every case's event hash chain; exit 1 and list the cases that were tampered with."""
+    from .tasks import verify_event_chains
+
+    result = verify_event_chains.run()
+    click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+    sys.exit(1 if result["broken"] else 0)
+
+
+def _safe_url() -> str:
+    return db.engine.url.render_as_string(hide_password=True)
+
+
+def register(app: Flask) -> None:
+    for command in (init_db_command, seed_demo_command, create_user_command, verify_chains_command):
+        app.cli.add_command(command)

@@ -1,0 +1,26 @@
+"""Models shared by every feature package."""
+
+from .accounts import ORG_ROLES, ROLES, MediatorProfile, User
+from .cases import (
+    CLOSURES,
+    PARTY_KINDS,
+    PARTY_ROLES,
+    STATUSES,
+    CourtProceeding,
+    Dispute,
+    Evidence,
+    IPRight,
+    Party,
+    TrackingCounter,
+)
+from .events import CaseEvent, ChainReport, append_event, verify_chain
+from .outbox import SearchOutbox, enqueue_index
+from .reference import CHANNELS, ORG_KINDS, District, Organization
+from .types import UTCDateTime, utcnow
+
+__all__ = [
+    "CHANNELS", "CLOSURES", "ORG_KINDS", "ORG_ROLES", "PARTY_KINDS", "PARTY_ROLES", "ROLES", "STATUSES",
+    "CaseEvent", "ChainReport", "CourtProceeding", "Dispute", "District", "Evidence", "IPRight",
+    "MediatorProfile", "Organization", "Party", "SearchOutbox", "TrackingCounter", "User", "UTCDateTime",
+    "append_event", "enqueue_index", "utcnow", "verify_chain",
+]
