@@ -43,10 +43,10 @@ def seed_demo_command(count: int, seed: int):
 
     load_reference()
     password = current_app.config["DEMO_PASSWORD"]
-    created = seed_demo(count=count, seed=seed, password=password)
+    created = seed_demo(password, count=count, seed=seed)
     db.session.commit()
     click.echo(f"demo disputes created: {created}" + (" (the database already had disputes)" if not created else ""))
-    click.echo("demo logins (password: %s)" % password)
+    click.echo(f"demo logins (password: {password})")
     for role, email in printed_logins():
         click.echo(f"  {role:<11} {email}")
 

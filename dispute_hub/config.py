@@ -72,20 +72,7 @@ def load_settings(environ: Mapping[str, str], default_instance_dir: str,
     :return: config keys for ``app.config``
     :raises ConfigError: naming the variable that is missing or wrong
     """
-    override = dict(override or {})
-    cfg: dict[str, object] = {}
-    for key, (var, default) in SETTINGS.items():
-        if key in override:
-            cfg[key] = override.pop(key)
-        elif environ.get(var, "") != "":
-            try:
-                cfg[key] = _coerce(environ[var], default)
-            except ConfigError as exc:
-                raise ConfigError(f"{var}: {exc}") from None
-        else:
-            cfg[key] = default
-    cfg.update(override)
-
+    cfg = _read(environ, dict(override or {}))
     if cfg["ENV"] not in ENVIRONMENTS:
         raise ConfigError(f"DISPUTE_HUB_ENV must be one of {', '.join(ENVIRONMENTS)}, got {cfg['ENV']!r}")
     testing = cfg["ENV"] == "testing" or bool(cfg.get("TESTING"))
@@ -110,6 +97,23 @@ def load_settings(environ: Mapping[str, str], default_instance_dir: str,
                 "or set DISPUTE_HUB_ENV=development to run with a key kept in the instance folder."
             )
         cfg["SECRET_KEY"] = _development_secret(instance) if not testing else secrets.token_hex(32)
+    return cfg
+
+
+def _read(environ: Mapping[str, str], override: dict[str, object]) -> dict[str, object]:
+    """Each setting from the override, else its environment variable, else its default."""
+    cfg: dict[str, object] = {}
+    for key, (var, default) in SETTINGS.items():
+        if key in override:
+            cfg[key] = override.pop(key)
+        elif environ.get(var, "") != "":
+            try:
+                cfg[key] = _coerce(environ[var], default)
+            except ConfigError as exc:
+                raise ConfigError(f"{var}: {exc}") from None
+        else:
+            cfg[key] = default
+    cfg.update(override)  # extra Flask settings (tests: WTF_CSRF_ENABLED, SERVER_NAME...)
     return cfg
 
 

@@ -26,18 +26,21 @@ def test_intact_chain_verifies(chained):
 
 
 def test_chain_links_each_event_to_the_one_before(db, chained):
-    events = db.session.execute(
-        sa.select(CaseEvent).where(CaseEvent.dispute_id == chained.id).order_by(CaseEvent.seq)
-    ).scalars().all()
+    events = (
+        db.session.execute(sa.select(CaseEvent).where(CaseEvent.dispute_id == chained.id).order_by(CaseEvent.seq))
+        .scalars()
+        .all()
+    )
     assert events[0].prev_hash == "0" * 64
     assert [e.prev_hash for e in events[1:]] == [e.hash for e in events[:-1]]
     assert events[-1].hash == chained.last_event_hash
 
 
 def test_edited_event_data_is_detected(db, chained):
-    db.session.execute(sa.text(
-        "UPDATE case_events SET data = :d WHERE dispute_id = :id AND seq = 2"
-    ), {"d": '{"note": "伪造"}', "id": chained.id})
+    db.session.execute(
+        sa.text("UPDATE case_events SET data = :d WHERE dispute_id = :id AND seq = 2"),
+        {"d": '{"note": "伪造"}', "id": chained.id},
+    )
     db.session.commit()
     report = verify_chain(chained)
     assert not report.ok
@@ -45,8 +48,9 @@ def test_edited_event_data_is_detected(db, chained):
 
 
 def test_edited_status_is_detected(db, chained):
-    db.session.execute(sa.text("UPDATE case_events SET to_status = 'rejected' WHERE dispute_id = :id AND seq = 3"),
-                       {"id": chained.id})
+    db.session.execute(
+        sa.text("UPDATE case_events SET to_status = 'rejected' WHERE dispute_id = :id AND seq = 3"), {"id": chained.id}
+    )
     db.session.commit()
     assert not verify_chain(chained).ok
 
@@ -71,11 +75,24 @@ def test_rewritten_chain_tail_with_recomputed_hash_is_detected(db, chained):
     # a forger who recomputes the last hash still cannot move the head stored on the case
     from dispute_hub.models.events import event_hash
 
-    ev = db.session.execute(sa.select(CaseEvent).where(CaseEvent.dispute_id == chained.id, CaseEvent.seq == 3)).scalar_one()
-    forged = event_hash(ev.dispute_id, 3, ev.kind, ev.from_status, "rejected", ev.actor_id, ev.actor_label,
-                        ev.data, ev.created_at, ev.prev_hash)
-    db.session.execute(sa.text("UPDATE case_events SET to_status='rejected', hash=:h WHERE id=:id"),
-                       {"h": forged, "id": ev.id})
+    ev = db.session.execute(
+        sa.select(CaseEvent).where(CaseEvent.dispute_id == chained.id, CaseEvent.seq == 3)
+    ).scalar_one()
+    forged = event_hash(
+        ev.dispute_id,
+        3,
+        ev.kind,
+        ev.from_status,
+        "rejected",
+        ev.actor_id,
+        ev.actor_label,
+        ev.data,
+        ev.created_at,
+        ev.prev_hash,
+    )
+    db.session.execute(
+        sa.text("UPDATE case_events SET to_status='rejected', hash=:h WHERE id=:id"), {"h": forged, "id": ev.id}
+    )
     db.session.commit()
     report = verify_chain(chained)
     assert not report.ok

@@ -26,8 +26,14 @@ def _choices(kind: str, codes) -> list[SelectChoice]:
 
 
 class OrganizationForm(FlaskForm):
-    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=64),
-                                               Regexp(r"^[a-z0-9_-]+$", message=_l("Lower-case letters, digits, - and _ only."))])
+    code = StringField(
+        _l("Code"),
+        validators=[
+            DataRequired(),
+            Length(max=64),
+            Regexp(r"^[a-z0-9_-]+$", message=_l("Lower-case letters, digits, - and _ only.")),
+        ],
+    )
     name_zh = StringField(_l("Name (Chinese)"), validators=[DataRequired(), Length(max=128)])
     name_en = StringField(_l("Name (English)"), validators=[DataRequired(), Length(max=256)])
     kind = SelectField(_l("Kind"), choices=_choices("org_kind", ORG_KINDS))
@@ -46,8 +52,9 @@ class UserForm(FlaskForm):
     password = PasswordField(_l("Password (leave empty to keep)"), validators=[Optional(), Length(min=10)])
     active = BooleanField(_l("Active"), default=True)
     specialties = SelectMultipleField(_l("Mediator specialties"), choices=_choices("ip_type", IP_TYPES))
-    languages = SelectMultipleField(_l("Mediator languages"), choices=[SelectChoice("zh", "中文"), SelectChoice("en", "English")],
-                                    default=["zh"])
+    languages = SelectMultipleField(
+        _l("Mediator languages"), choices=[SelectChoice("zh", "中文"), SelectChoice("en", "English")], default=["zh"]
+    )
     capacity = IntegerField(_l("Capacity (open cases)"), default=20, validators=[NumberRange(min=0, max=500)])
     on_leave = BooleanField(_l("On leave"))
     declared_interests = TextAreaField(_l("Declared interests and past representation (one name a line)"))

@@ -66,7 +66,8 @@ def user(user_id: int | None = None):
     account = db.get_or_404(User, user_id) if user_id else None
     form = UserForm(obj=account)
     form.organization_id.choices = [SelectChoice(0, "—")] + [
-        SelectChoice(o.id, o.name_zh) for o in db.session.execute(select(Organization).order_by(Organization.id)).scalars()
+        SelectChoice(o.id, o.name_zh)
+        for o in db.session.execute(select(Organization).order_by(Organization.id)).scalars()
     ]
     if request.method == "GET" and account is not None:
         form.organization_id.data = account.organization_id or 0

@@ -76,8 +76,7 @@ def printed_logins() -> list[tuple[str, str]]:
     return [(role, seen[role]) for role in PRINTED]
 
 
-def seed_demo(count: int = 300, seed: int = 20260101, password: str = "demo-2026",
-              now: datetime | None = None) -> int:
+def seed_demo(password: str, count: int = 300, seed: int = 20260101, now: datetime | None = None) -> int:
     """Create demo accounts and, when there are no disputes yet, ``count`` demo disputes.
 
     :return: the number of disputes created (0 when the database already had disputes)

@@ -19,13 +19,25 @@ SCENARIOS = [
     ("copyright", "copyright", None, "侵害作品信息网络传播权纠纷", 14),
     ("software", "copyright", None, "侵害计算机软件著作权纠纷", 4),
     ("trade_secret", "trade_secret", None, "侵害经营秘密纠纷", 4),
-    ("unfair_competition", "unfair_competition", None, "擅自使用与他人有一定影响的商品名称、包装、装潢等相同或者近似的标识纠纷", 8),
+    (
+        "unfair_competition",
+        "unfair_competition",
+        None,
+        "擅自使用与他人有一定影响的商品名称、包装、装潢等相同或者近似的标识纠纷",
+        8,
+    ),
     ("ip_contract", "ip_contract", None, "商标使用许可合同纠纷", 5),
 ]
 DISTRICTS = ["chongchuan", "tongzhou", "haimen", "haian", "rugao", "qidong", "rudong", "netda", "tongzhouwan"]
 # rough step lengths in days for the demo's history; real deadlines come from the mediation rules
-DEADLINE_DAYS = {"litigation_mediation": 30, "people_mediation": 30, "industry_mediation": 30,
-                 "arbitration": 60, "administrative_adjudication": 90, "enforcement_referral": 30}
+DEADLINE_DAYS = {
+    "litigation_mediation": 30,
+    "people_mediation": 30,
+    "industry_mediation": 30,
+    "arbitration": 60,
+    "administrative_adjudication": 90,
+    "enforcement_referral": 30,
+}
 MEDIATION_OUTCOMES = [("settled", 58), ("failed", 15), ("declined", 10), ("withdrawn", 7)]
 
 
@@ -66,8 +78,14 @@ def _parties(rng, dispute: Dispute, people: dict[str, User]) -> None:
         dispute.language = "en" if rng.random() < 0.7 else "zh"
     else:
         name, country = rng.choice(texts.CLAIMANT_COMPANIES), "CN"
-    claimant = Party(role="claimant", kind="company", name=name, name_normalized=normalize_party_name(name),
-                     country=country, email=f"legal{rng.randrange(100)}@example.com")
+    claimant = Party(
+        role="claimant",
+        kind="company",
+        name=name,
+        name_normalized=normalize_party_name(name),
+        country=country,
+        email=f"legal{rng.randrange(100)}@example.com",
+    )
     dispute.parties.append(claimant)
     if name == people["claimant"].name:
         dispute.claimant_user_id = people["claimant"].id
@@ -76,8 +94,14 @@ def _parties(rng, dispute: Dispute, people: dict[str, User]) -> None:
     for _ in range(1 if rng.random() < 0.8 else 2):
         rname = rng.choice(texts.RESPONDENT_COMPANIES)
         store = f"{rng.choice(texts.PLATFORMS)}店铺“{rname[-8:-4]}旗舰店”" if rng.random() < 0.6 else None
-        respondent = Party(role="respondent", kind="company", name=rname,
-                           name_normalized=normalize_party_name(rname), country="CN", online_store=store)
+        respondent = Party(
+            role="respondent",
+            kind="company",
+            name=rname,
+            name_normalized=normalize_party_name(rname),
+            country="CN",
+            online_store=store,
+        )
         if rname == people["respondent"].name:
             respondent.user_id = people["respondent"].id
         dispute.parties.append(respondent)
@@ -87,13 +111,7 @@ def _history(rng, dispute: Dispute, org: Organization, mediator: User | None, no
     t = dispute.filed_at
     append_event(dispute, "submitted", actor_label="申请人（网上立案）", to_status="submitted", at=t)
     if rng.random() < 0.05 or (now - t).days < 2:
-        status = "rejected" if (now - t).days >= 2 else rng.choice(["submitted", "screening"])
-        if status == "rejected":
-            t += timedelta(days=rng.randint(1, 5))
-            append_event(dispute, "transition", from_status="submitted", to_status="rejected", at=t,
-                         data={"reason": "不属于知识产权纠纷或材料不全，告知申请人依法另行主张"})
-            dispute.closure, dispute.closed_at = "rejected", t
-        dispute.status = status
+        _not_accepted(rng, dispute, now)
         return
     t += timedelta(hours=rng.randint(4, 96))
     dispute.accepted_at = t
@@ -104,24 +122,54 @@ def _history(rng, dispute: Dispute, org: Organization, mediator: User | None, no
         return
     t += timedelta(hours=rng.randint(1, 48))
     dispute.mediator_id = mediator.id
-    append_event(dispute, "transition", from_status="accepted", to_status="assigned", at=t,
-                 data={"mediator": mediator.name, "reason": "专长匹配，在办案件最少"})
+    append_event(
+        dispute,
+        "transition",
+        from_status="accepted",
+        to_status="assigned",
+        at=t,
+        data={"mediator": mediator.name, "reason": "专长匹配，在办案件最少"},
+    )
     took = timedelta(days=rng.randint(5, 75))
     if t + took > now:
         dispute.status = rng.choice(["assigned", "in_mediation", "in_mediation", "suspended", "more_info"])
         if dispute.status == "suspended":
             dispute.suspended_days = rng.randint(3, 20)
         return
-    if dispute.channel == "administrative_adjudication":
-        closure, final = "adjudicated", "decided"
-    elif dispute.channel == "enforcement_referral":
-        closure, final = "referred", "referred"
-    else:
-        closure = _pick(rng, MEDIATION_OUTCOMES)[0]
-        final = closure
-    if closure == "failed" and dispute.channel == "litigation_mediation":
-        closure, final = "referred", "referred"
-    t += took
+    _close(rng, dispute, t + took, now)
+
+
+def _not_accepted(rng, dispute: Dispute, now: datetime) -> None:
+    """Recent filings still wait for screening; a few older ones were rejected."""
+    if (now - dispute.filed_at).days < 2:
+        dispute.status = rng.choice(["submitted", "screening"])
+        return
+    t = dispute.filed_at + timedelta(days=rng.randint(1, 5))
+    append_event(
+        dispute,
+        "transition",
+        from_status="submitted",
+        to_status="rejected",
+        at=t,
+        data={"reason": "不属于知识产权纠纷或材料不全，告知申请人依法另行主张"},
+    )
+    dispute.status, dispute.closure, dispute.closed_at = "rejected", "rejected", t
+
+
+def _outcome(rng, channel: str) -> tuple[str, str]:
+    """(closure, status before closing) for a case that ran its course in ``channel``."""
+    if channel == "administrative_adjudication":
+        return "adjudicated", "decided"
+    if channel == "enforcement_referral":
+        return "referred", "referred"
+    closure = _pick(rng, MEDIATION_OUTCOMES)[0]
+    if closure == "failed" and channel == "litigation_mediation":
+        return "referred", "referred"  # failed court-linked mediation goes back to the court
+    return closure, closure
+
+
+def _close(rng, dispute: Dispute, t: datetime, now: datetime) -> None:
+    closure, final = _outcome(rng, dispute.channel)
     if rng.random() < 0.15:
         dispute.suspended_days = rng.randint(3, 25)
     append_event(dispute, "transition", from_status="assigned", to_status=final, at=t)
@@ -136,8 +184,11 @@ def _history(rng, dispute: Dispute, org: Organization, mediator: User | None, no
 
 def _court(rng, dispute: Dispute, referred: datetime, now: datetime) -> None:
     filed = referred.date() + timedelta(days=rng.randint(1, 10))
-    proceeding = CourtProceeding(court_case_no=f"（{filed.year}）苏0691民初{rng.randint(100, 9999)}号",
-                                 court_name=dispute.organization.name_zh, filed_at=filed)
+    proceeding = CourtProceeding(
+        court_case_no=f"（{filed.year}）苏0691民初{rng.randint(100, 9999)}号",
+        court_name=dispute.organization.name_zh,
+        filed_at=filed,
+    )
     concluded = filed + timedelta(days=rng.randint(30, 120))
     if concluded < now.date():
         kind = rng.choices(["judgment", "ruling", "mediation", "withdrawal"], weights=[50, 10, 30, 10])[0]
@@ -151,14 +202,21 @@ def _court(rng, dispute: Dispute, referred: datetime, now: datetime) -> None:
     dispute.court_proceedings.append(proceeding)
 
 
-def build_dispute(rng: random.Random, filed_at: datetime, now: datetime, orgs: dict[str, Organization],
-                  mediators: dict[int, list[User]], people: dict[str, User]) -> Dispute:
+def build_dispute(
+    rng: random.Random,
+    filed_at: datetime,
+    now: datetime,
+    orgs: dict[str, Organization],
+    mediators: dict[int, list[User]],
+    people: dict[str, User],
+) -> Dispute:
     """Add one demo dispute filed at ``filed_at`` with a history consistent with ``now``."""
     from ..extensions import db
 
     template, ip_type, kind, cause, _w = _pick(rng, SCENARIOS)
-    industry = rng.choices(["home_textile", "furniture", "electronics", "machinery", "software", "food"],
-                           weights=[38, 10, 14, 12, 14, 12])[0]
+    industry = rng.choices(
+        ["home_textile", "furniture", "electronics", "machinery", "software", "food"], weights=[38, 10, 14, 12, 14, 12]
+    )[0]
     if template == "software":
         industry = "software"
     product = rng.choice(texts.PRODUCTS[industry])
@@ -171,21 +229,40 @@ def build_dispute(rng: random.Random, filed_at: datetime, now: datetime, orgs: d
     else:
         number = None
     damages = rng.choice([20000, 30000, 50000, 80000, 100000, 200000, 500000])
-    facts = texts.TEMPLATES[template].format(product=product, number=number or "", brand=brand,
-                                             platform=rng.choice(texts.PLATFORMS), damages=damages)
+    facts = texts.TEMPLATES[template].format(
+        product=product, number=number or "", brand=brand, platform=rng.choice(texts.PLATFORMS), damages=damages
+    )
     channel, org_code = _channel(rng, ip_type, kind, industry, template)
     org = orgs[org_code]
     dispute = Dispute(
-        tracking_no=next_tracking_no(filed_at.year), title=f"{brand}{product}{cause}"[:250],
-        description=facts, status="submitted", channel=channel, organization=org, ip_type=ip_type,
-        patent_kind=kind, cause_name=cause, taxonomy_version="2020", industry=industry,
-        district_code=rng.choice(DISTRICTS), damages_claimed=damages, filed_at=filed_at,
-        claims={"stop": True, "damages": damages}, discovered_on=(filed_at - timedelta(days=rng.randint(5, 400))).date(),
-        signals=["e_commerce"] if "店铺" in facts else [], language="zh",
+        tracking_no=next_tracking_no(filed_at.year),
+        title=f"{brand}{product}{cause}"[:250],
+        description=facts,
+        status="submitted",
+        channel=channel,
+        organization=org,
+        ip_type=ip_type,
+        patent_kind=kind,
+        cause_name=cause,
+        taxonomy_version="2020",
+        industry=industry,
+        district_code=rng.choice(DISTRICTS),
+        damages_claimed=damages,
+        filed_at=filed_at,
+        claims={"stop": True, "damages": damages},
+        discovered_on=(filed_at - timedelta(days=rng.randint(5, 400))).date(),
+        signals=["e_commerce"] if "店铺" in facts else [],
+        language="zh",
     )
-    dispute.ip_rights.append(IPRight(ip_type=ip_type, number=number, title=f"{brand}{product}",
-                                     number_normalized=normalize_right_number(ip_type, number) if number else None,
-                                     owner=None))
+    dispute.ip_rights.append(
+        IPRight(
+            ip_type=ip_type,
+            number=number,
+            title=f"{brand}{product}",
+            number_normalized=normalize_right_number(ip_type, number) if number else None,
+            owner=None,
+        )
+    )
     _parties(rng, dispute, people)
     db.session.add(dispute)
     db.session.flush()

@@ -1,0 +1,99 @@
+"""init-db, seed-demo, create-user and verify-chains."""
+
+from __future__ import annotations
+
+import json
+
+import sqlalchemy as sa
+
+from dispute_hub.models import CaseEvent, Dispute, District, Organization, User
+
+
+def test_init_db_is_safe_to_run_twice(app, db):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["init-db"])
+    assert first.exit_code == 0, first.output
+    assert "new organisations: 7" in first.output
+    second = runner.invoke(args=["init-db"])
+    assert second.exit_code == 0 and "new organisations: 0" in second.output
+    assert db.session.execute(sa.select(sa.func.count()).select_from(Organization)).scalar_one() == 7
+    assert db.session.execute(sa.select(sa.func.count()).select_from(District)).scalar_one() == 9
+    assert db.session.execute(sa.select(sa.func.count()).select_from(Dispute)).scalar_one() == 0
+    names = set(db.session.execute(sa.select(Organization.name_zh)).scalars())
+    assert {"通州湾江海联动开发示范区人民法院", "南通仲裁委员会", "中国南通（家纺）知识产权快速维权中心"} <= names
+
+
+def test_seed_demo_creates_realistic_cases_once(app, db):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["seed-demo", "--count", "120"])
+    assert result.exit_code == 0, result.output
+    for role in ("admin", "liaison", "org_admin", "mediator", "claimant", "respondent"):
+        assert role in result.output
+    assert "demo-2026" in result.output
+    count = db.session.execute(sa.select(sa.func.count()).select_from(Dispute)).scalar_one()
+    assert count == 120
+    again = runner.invoke(args=["seed-demo", "--count", "120"])
+    assert "demo disputes created: 0" in again.output
+    assert db.session.execute(sa.select(sa.func.count()).select_from(Dispute)).scalar_one() == 120
+
+    channels = set(db.session.execute(sa.select(Dispute.channel).distinct()).scalars())
+    statuses = set(db.session.execute(sa.select(Dispute.status).distinct()).scalars())
+    assert {"people_mediation", "industry_mediation", "litigation_mediation"} <= channels
+    assert {"closed", "in_mediation"} <= statuses
+    closed_without_date = db.session.execute(
+        sa.select(sa.func.count()).select_from(Dispute).where(Dispute.status == "closed", Dispute.closed_at.is_(None))
+    ).scalar_one()
+    assert closed_without_date == 0
+    # every demo case has a consistent history, and tracking numbers follow filing order
+    events = db.session.execute(sa.select(sa.func.count()).select_from(CaseEvent)).scalar_one()
+    assert events >= count
+    verify = runner.invoke(args=["verify-chains"])
+    assert verify.exit_code == 0, verify.output
+    assert json.loads(verify.output)["checked"] == 120
+    ordered = db.session.execute(sa.select(Dispute.tracking_no).order_by(Dispute.filed_at)).scalars().all()
+    assert ordered == sorted(ordered, key=lambda n: (n[5:9], n))
+
+
+def test_seed_demo_is_deterministic(app, db):
+    runner = app.test_cli_runner()
+    runner.invoke(args=["seed-demo", "--count", "30", "--seed", "7"])
+    first = db.session.execute(sa.select(Dispute.title, Dispute.channel).order_by(Dispute.id)).all()
+    from tests.support.databases import wipe
+
+    db.session.remove()
+    wipe(db.engine)
+    runner.invoke(args=["seed-demo", "--count", "30", "--seed", "7"])
+    second = db.session.execute(sa.select(Dispute.title, Dispute.channel).order_by(Dispute.id)).all()
+    assert first == second
+
+
+def test_demo_login_works(app, client, db):
+    app.test_cli_runner().invoke(args=["seed-demo", "--count", "20"])
+    response = client.post("/login", data={"email": "mediator@demo.ntip.cn", "password": "demo-2026"})
+    assert response.status_code == 302
+    assert client.get("/cases/").status_code == 200
+
+
+def test_verify_chains_exits_1_on_tampering(app, db):
+    runner = app.test_cli_runner()
+    runner.invoke(args=["seed-demo", "--count", "10"])
+    victim = db.session.execute(sa.select(Dispute).order_by(Dispute.id)).scalars().first()
+    db.session.execute(sa.text("UPDATE case_events SET actor_label = 'forger' WHERE dispute_id = :id AND seq = 1"),
+                       {"id": victim.id})
+    db.session.commit()
+    result = runner.invoke(args=["verify-chains"])
+    assert result.exit_code == 1
+    assert victim.tracking_no in json.loads(result.output)["broken"]
+
+
+def test_create_user_command(app, db):
+    runner = app.test_cli_runner()
+    runner.invoke(args=["init-db"])
+    result = runner.invoke(args=["create-user", "--email", "boss@example.com", "--name", "管理员", "--role", "admin"],
+                           input="a-long-password\na-long-password\n")
+    assert result.exit_code == 0, result.output
+    user = db.session.execute(sa.select(User).where(User.email == "boss@example.com")).scalar_one()
+    assert user.role == "admin" and user.check_password("a-long-password")
+    bad = runner.invoke(args=["create-user", "--email", "m@example.com", "--name", "m", "--role", "mediator",
+                              "--organization", "nope"], input="a-long-password\na-long-password\n")
+    assert bad.exit_code != 0 and "no organisation with code 'nope'" in bad.output
