@@ -1,8 +1,9 @@
-"""Display labels for codes (channels, statuses, roles...) in Chinese and English."""
+"""Display labels for codes (channels, statuses, roles...) in Chinese and English.
+
+The tables are plain data that pure modules may import; only ``label()`` asks Flask-Babel for the locale.
+"""
 
 from __future__ import annotations
-
-from flask_babel import get_locale
 
 LABELS: dict[str, dict[str, tuple[str, str]]] = {
     "channel": {
@@ -58,5 +59,9 @@ def label(kind: str, code: str | None, locale: str | None = None) -> str:
     pair = LABELS.get(kind, {}).get(code)
     if pair is None:
         return code
-    lang = locale or str(get_locale() or "zh")
+    if locale is None:
+        from flask_babel import get_locale
+
+        locale = str(get_locale() or "zh")
+    lang = locale
     return pair[1] if lang.startswith("en") else pair[0]
