@@ -12,7 +12,7 @@ from flask_migrate import upgrade
 
 from .auth.services import AccountError, create_user
 from .extensions import db
-from .models import ROLES, Organization
+from .models import ROLES, SCOPES, Organization, issue_token
 from .reference import load_reference
 
 
@@ -84,10 +84,29 @@ def verify_chains_command():
     sys.exit(1 if result["broken"] else 0)
 
 
+@click.command("create-api-token")
+@click.option("--user", "email", required=True, help="email of the account the token acts as")
+@click.option("--name", required=True, help="who uses it, e.g. the court's case system")
+@click.option("--scope", "scopes", multiple=True, type=click.Choice(SCOPES), default=("filings:write", "filings:read"),
+              show_default=True)
+@with_appcontext
+def create_api_token_command(email: str, name: str, scopes: tuple[str, ...]):
+    """Issue an API token for an integrator; the secret is printed once and only its hash is kept."""
+    from .auth.services import find_user_by_email
+
+    user = find_user_by_email(email)
+    if user is None:
+        raise click.BadParameter(f"no account with email {email!r}", param_hint="--user")
+    _row, secret = issue_token(user, name, list(scopes))
+    db.session.commit()
+    click.echo(secret)
+
+
 def _safe_url() -> str:
     return db.engine.url.render_as_string(hide_password=True)
 
 
 def register(app: Flask) -> None:
-    for command in (init_db_command, seed_demo_command, create_user_command, verify_chains_command):
+    for command in (init_db_command, seed_demo_command, create_user_command, verify_chains_command,
+                    create_api_token_command):
         app.cli.add_command(command)

@@ -97,3 +97,19 @@ def test_create_user_command(app, db):
     bad = runner.invoke(args=["create-user", "--email", "m@example.com", "--name", "m", "--role", "mediator",
                               "--organization", "nope"], input="a-long-password\na-long-password\n")
     assert bad.exit_code != 0 and "no organisation with code 'nope'" in bad.output
+
+
+def test_create_api_token_prints_a_secret_that_only_its_hash_remembers(app, db, make):
+    from dispute_hub.models import ApiToken, find_token
+
+    user = make.user("claimant", email="platform@example.com")
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["create-api-token", "--user", "platform@example.com", "--name",
+                                                "电商平台知识产权保护系统", "--scope", "filings:write"])
+    assert result.exit_code == 0, result.output
+    secret = result.output.strip()
+    row = db.session.execute(sa.select(ApiToken)).scalar_one()
+    assert secret.startswith("dh_") and secret not in (row.token_hash, row.display_prefix)
+    assert find_token(secret).user_id == user.id
+    assert row.allows("filings:write") and not row.allows("filings:read")
+    assert find_token(secret + "x") is None

@@ -16,9 +16,11 @@ from .cases import (
 from .events import CaseEvent, ChainReport, append_event, verify_chain
 from .outbox import SearchOutbox, enqueue_index
 from .reference import CHANNELS, ORG_KINDS, District, Organization
+from .tokens import SCOPES, ApiToken, find_token, issue_token
 from .types import UTCDateTime, utcnow
 
 __all__ = [
+    "SCOPES", "ApiToken", "find_token", "issue_token",
     "CHANNELS", "CLOSURES", "ORG_KINDS", "ORG_ROLES", "PARTY_KINDS", "PARTY_ROLES", "ROLES", "STATUSES",
     "CaseEvent", "ChainReport", "CourtProceeding", "Dispute", "District", "Evidence", "IPRight",
     "MediatorProfile", "Organization", "Party", "SearchOutbox", "TrackingCounter", "User", "UTCDateTime",
