@@ -10,7 +10,13 @@ import socket
 import pytest
 from flask.testing import FlaskClient
 
-from tests.support.databases import postgres_url_or_skip, prepare_schema, wipe
+from tests.support.databases import (
+    create_scratch_database,
+    drop_scratch_database,
+    postgres_url_or_skip,
+    prepare_schema,
+    wipe,
+)
 from tests.support.factories import Factories
 
 pytest_plugins = ["tests.support.guards"]
@@ -25,10 +31,19 @@ def sqlite_url(tmp_path_factory) -> str:
 
 
 @pytest.fixture(scope="session")
-def postgresql_url() -> str:
-    url = postgres_url_or_skip()
-    prepare_schema(url)
-    return url
+def postgresql_server_url() -> str:
+    """The server's own database (DISPUTE_HUB_TEST_DATABASE_URL): used only to create scratch ones."""
+    return postgres_url_or_skip()
+
+
+@pytest.fixture(scope="session")
+def postgresql_url(postgresql_server_url):
+    url = create_scratch_database(postgresql_server_url)
+    try:
+        prepare_schema(url)
+        yield url
+    finally:
+        drop_scratch_database(postgresql_server_url, url)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

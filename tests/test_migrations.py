@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import uuid
 
 import pytest
 import sqlalchemy as sa
@@ -56,19 +55,14 @@ def test_sqlite_upgrade_downgrade_and_models_match(tmp_path):
 
 
 @pytest.mark.postgres
-def test_postgres_upgrade_downgrade_and_models_match(postgresql_url, tmp_path):
-    # a scratch database of its own, so the suite's database is untouched
-    name = f"dh_migrations_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(postgresql_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    scratch = sa.engine.make_url(postgresql_url).set(database=name).render_as_string(hide_password=False)
+def test_postgres_upgrade_downgrade_and_models_match(postgresql_server_url, tmp_path):
+    from tests.support.databases import create_scratch_database, drop_scratch_database
+
+    scratch = create_scratch_database(postgresql_server_url)  # empty: the suite's schema is elsewhere
     try:
         _round_trip(scratch, tmp_path)
     finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        drop_scratch_database(postgresql_server_url, scratch)
 
 
 def test_ci_requires_postgres_and_redis():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import uuid
 
 import pytest
 import sqlalchemy as sa
@@ -30,12 +31,25 @@ def postgres_url_or_skip() -> str:
     pytest.skip(reason)
 
 
-def reset_postgres(url: str) -> None:
-    engine = sa.create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(sa.text("DROP SCHEMA public CASCADE"))
-        conn.execute(sa.text("CREATE SCHEMA public"))
-    engine.dispose()
+def create_scratch_database(url: str) -> str:
+    """A new empty database beside the one ``url`` names, for this test session alone.
+
+    Test runs in parallel (developers, helpers, CI) each get their own, so none resets another's tables.
+    """
+    name = f"dh_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return sa.engine.make_url(url).set(database=name).render_as_string(hide_password=False)
+
+
+def drop_scratch_database(admin_url: str, scratch_url: str) -> None:
+    name = sa.engine.make_url(scratch_url).database
+    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
 
 
 def prepare_schema(url: str) -> None:
@@ -45,8 +59,6 @@ def prepare_schema(url: str) -> None:
     from dispute_hub import create_app
     from dispute_hub.extensions import db
 
-    if url.startswith("postgresql"):
-        reset_postgres(url)
     app = create_app({"ENV": "testing", "SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
         upgrade()
