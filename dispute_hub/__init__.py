@@ -52,7 +52,7 @@ def _init_extensions(app: Flask) -> None:
     from . import i18n
     from .auth.loader import init_login
     from .celery_app import celery_init_app
-    from .extensions import babel, csrf, db, migrate
+    from .extensions import babel, csrf, db, limiter, migrate
 
     db.init_app(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
@@ -60,6 +60,7 @@ def _init_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(PACKAGE_DIR / "migrations"), render_as_batch=True,
                      compare_type=True, render_item=_render_migration_item)
     csrf.init_app(app)
+    limiter.init_app(app)
     i18n.init_app(app, babel)
     init_login(app)
     celery_init_app(app)
@@ -95,7 +96,8 @@ def _register_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin_bp
     from .api import bp as api_bp
     from .auth.views import bp as auth_bp
+    from .intake.views import bp as intake_bp
     from .mediation.views import bp as mediation_bp
 
-    for bp in (auth_bp, admin_bp, mediation_bp, api_bp):
+    for bp in (auth_bp, admin_bp, intake_bp, mediation_bp, api_bp):
         app.register_blueprint(bp)

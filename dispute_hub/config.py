@@ -29,6 +29,7 @@ SETTINGS: dict[str, tuple[str, object]] = {
     "DEFAULT_LOCALE": ("DISPUTE_HUB_DEFAULT_LOCALE", "zh"),
     "SESSION_COOKIE_SECURE": ("DISPUTE_HUB_SECURE_COOKIES", False),
     "DEMO_PASSWORD": ("DISPUTE_HUB_DEMO_PASSWORD", "demo-2026"),
+    "RATELIMIT_STORAGE_URI": ("DISPUTE_HUB_RATELIMIT_STORAGE_URL", "memory://"),
 }
 
 # Documented in the README table; kept here so the table and the code cannot drift.
@@ -46,6 +47,7 @@ DESCRIPTIONS = {
     "DEFAULT_LOCALE": "interface language when the browser asks for none we have: zh or en",
     "SESSION_COOKIE_SECURE": "1 when served over HTTPS: cookies are then sent over HTTPS only",
     "DEMO_PASSWORD": "password of the demo accounts that seed-demo creates",
+    "RATELIMIT_STORAGE_URI": "where rate-limit counters live: memory:// (one process) or redis://… (several workers)",
 }
 
 _TRUE = {"1", "true", "yes", "on"}

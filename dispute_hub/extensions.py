@@ -1,6 +1,8 @@
 """Flask extensions, created unbound and initialised by the app factory."""
 
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -26,3 +28,5 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+# limits are declared per view; storage from DISPUTE_HUB_RATELIMIT_STORAGE_URL (memory:// when embedded)
+limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import wraps
 
-from flask import abort
+from flask import abort, session
 from flask_login import current_user
 from sqlalchemy import Select, and_, exists, false, or_, select, true
 from sqlalchemy.sql.elements import ColumnElement
@@ -93,6 +93,11 @@ def load_case(user, tracking_no: str, action: str = "view", tracked_ids: Iterabl
     if not can(user, action, dispute, tracked):
         abort(403)
     return dispute
+
+
+def tracked_ids() -> tuple[int, ...]:
+    """Case ids unlocked in this browser session with a tracking number and access code."""
+    return tuple(session.get("tracked", ()))
 
 
 def require_roles(*roles: str):

@@ -6,7 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ..extensions import db
+from ..extensions import db, limiter
 from ..i18n import LANGUAGES
 from .forms import LoginForm, RegistrationForm
 from .services import AccountError, authenticate, register_claimant
@@ -22,6 +22,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit("10 per minute;100 per hour", methods=["POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("web.home"))

@@ -127,7 +127,7 @@ def submit_filing(
     :param filing: a validated filing (``schema.parse_filing``)
     :param user: the logged-in claimant or the integrator's account, if any
     :param idempotency_key: a repeat with the same key returns the first case, with no new code
-    :param evidence: ``StoredFile`` records already written to the upload folder
+    :param evidence: ``StoredFile`` records already in the upload folder, or (StoredFile, description)
     :param source: "web", "api" or "import", recorded on the event
     :return: the receipt; the access code is shown once and only its hash is stored
     """
@@ -184,8 +184,9 @@ def submit_filing(
     if evidence:
         from .evidence import attach_evidence
 
-        for stored in evidence:
-            attach_evidence(dispute, stored, uploaded_by=user)
+        for item in evidence:
+            stored, note = item if isinstance(item, tuple) else (item, None)
+            attach_evidence(dispute, stored, uploaded_by=user, description=note)
     append_event(
         dispute,
         "submitted",

@@ -1,18 +1,13 @@
 """Case list and case page, for every role, filtered by the one permission function."""
 
-from flask import Blueprint, render_template, request, session
+from flask import Blueprint, render_template, request
 from flask_login import current_user, login_required
 
 from ..models import verify_chain
-from ..permissions import load_case
+from ..permissions import load_case, tracked_ids
 from .queries import case_events, list_cases
 
 bp = Blueprint("mediation", __name__, url_prefix="/cases")
-
-
-def tracked_ids() -> tuple[int, ...]:
-    """Case ids unlocked in this browser session with a tracking number and access code."""
-    return tuple(session.get("tracked", ()))
 
 
 @bp.get("/")
