@@ -52,6 +52,16 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
 }
 
 
+# The code lists every module speaks in, in display order; models, forms, rules and the transition table
+# take them from here so there is one list of each.
+CHANNELS: tuple[str, ...] = tuple(LABELS["channel"])
+STATUSES: tuple[str, ...] = tuple(LABELS["status"])
+CLOSURES: tuple[str, ...] = tuple(LABELS["closure"])
+ROLES: tuple[str, ...] = tuple(LABELS["role"])
+IP_TYPES: tuple[str, ...] = tuple(LABELS["ip_type"])
+ORG_KINDS: tuple[str, ...] = tuple(LABELS["org_kind"])
+
+
 def label(kind: str, code: str | None, locale: str | None = None) -> str:
     """The label of ``code`` in the current (or given) language; the code itself when unknown."""
     if code is None:

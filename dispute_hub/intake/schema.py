@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from ..labels import CHANNELS, IP_TYPES
 from .normalize import normalize_party_name, normalize_right_number
 from .validators import (
     ValidationError,
@@ -27,18 +28,6 @@ from .validators import (
 )
 from .validators._common import fail
 
-IP_TYPES = (
-    "patent",
-    "trademark",
-    "copyright",
-    "trade_secret",
-    "unfair_competition",
-    "plant_variety",
-    "layout_design",
-    "geographical_indication",
-    "ip_contract",
-    "other_ip",
-)
 INDUSTRIES = (
     "home_textile",
     "furniture",
@@ -52,14 +41,6 @@ INDUSTRIES = (
     "culture_media",
     "agriculture",
     "other",
-)
-CHANNELS = (
-    "litigation_mediation",
-    "people_mediation",
-    "industry_mediation",
-    "arbitration",
-    "administrative_adjudication",
-    "enforcement_referral",
 )
 MAX_DESCRIPTION = 20_000
 _COUNTRY = re.compile(r"^[A-Z]{2}$")

@@ -6,21 +6,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 # a plain dict of display labels; nothing here needs an application or request context
-from ..labels import LABELS
+from ..labels import CHANNELS, CLOSURES, LABELS, STATUSES
+from ..labels import ROLES as ACCOUNT_ROLES
 
-# Kept equal to dispute_hub.models (tests compare them); this module may not import the models.
-STATUSES = (
-    "submitted", "screening", "more_info", "rejected", "accepted", "assigned", "in_mediation",
-    "suspended", "settled", "failed", "declined", "withdrawn", "referred", "hearing", "decided",
-    "closed",
-)
-CLOSURES = ("settled", "failed", "declined", "withdrawn", "rejected", "referred", "adjudicated")
-CHANNELS = (
-    "litigation_mediation", "people_mediation", "industry_mediation", "arbitration",
-    "administrative_adjudication", "enforcement_referral",
-)
 # the account roles plus "system" for moves made by tasks (automatic screening and assignment)
-ROLES = ("claimant", "respondent", "mediator", "org_admin", "liaison", "admin", "system")
+ROLES = (*ACCOUNT_ROLES, "system")
 
 # nothing leaves these, so a case is closed (closed_at) when it reaches one. The outcome moves (settle,
 # fail, decline, decide, refer, reject, withdraw) set the closure; `close` only files the case, keeping it.

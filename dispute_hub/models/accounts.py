@@ -10,10 +10,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
+from ..labels import ROLES  # noqa: F401  re-exported for the models package
 from .reference import Organization
 from .types import UTCDateTime, utcnow
 
-ROLES = ("claimant", "respondent", "mediator", "org_admin", "liaison", "admin")
 # roles that belong to an organisation and must name one
 ORG_ROLES = ("mediator", "org_admin")
 

@@ -19,17 +19,12 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..labels import CLOSURES, STATUSES  # noqa: F401  re-exported for the models package
 from .accounts import User
 from .reference import Organization
 from .types import UTCDateTime, utcnow
 
 # DESIGN.md §5; the transition table lives in mediation/
-STATUSES = (
-    "submitted", "screening", "more_info", "rejected", "accepted", "assigned", "in_mediation",
-    "suspended", "settled", "failed", "declined", "withdrawn", "referred", "hearing", "decided",
-    "closed",
-)
-CLOSURES = ("settled", "failed", "declined", "withdrawn", "rejected", "referred", "adjudicated")
 PARTY_ROLES = ("claimant", "respondent", "agent")
 PARTY_KINDS = ("person", "company")
 

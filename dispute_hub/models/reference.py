@@ -6,25 +6,7 @@ from sqlalchemy import JSON, Boolean, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-
-# Kinds of organisation and the channels they may serve (DESIGN.md §2)
-ORG_KINDS = {
-    "court": "法院",
-    "people_mediation_committee": "人民调解委员会",
-    "industry_center": "行业调解组织",
-    "arbitration_commission": "仲裁委员会",
-    "market_supervision": "市场监督管理局（知识产权局）",
-    "enforcement": "执法机关",
-}
-
-CHANNELS = (
-    "litigation_mediation",
-    "people_mediation",
-    "industry_mediation",
-    "arbitration",
-    "administrative_adjudication",
-    "enforcement_referral",
-)
+from ..labels import CHANNELS, ORG_KINDS  # noqa: F401  re-exported for the models package
 
 
 class District(db.Model):

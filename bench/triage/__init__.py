@@ -1,0 +1,1 @@
+"""Benchmarks of the pure triage steps: classification, routing, assignment."""
