@@ -30,12 +30,20 @@ INDUSTRY_LABELS = {
 }
 
 
+class Select(SelectField):
+    """A select whose choice is checked by schema.parse_filing, which names the field in its message."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("validate_choice", False)
+        super().__init__(*args, **kwargs)
+
+
 def _pairs(table: dict, codes) -> list[SelectChoice]:
     return [SelectChoice(c, f"{table[c][0]} / {table[c][1]}") for c in codes]
 
 
 class ClaimantForm(Form):
-    kind = SelectField(_l("Applicant is a"), choices=[SelectChoice("company", "单位 / Company"),
+    kind = Select(_l("Applicant is a"), choices=[SelectChoice("company", "单位 / Company"),
                                                      SelectChoice("person", "个人 / Person")])
     name = StringField(_l("Name (person or company)"))
     id_number = StringField(_l("ID number or unified social credit code"))
@@ -52,7 +60,7 @@ class AgentForm(Form):
 
 
 class RespondentForm(Form):
-    kind = SelectField(_l("Respondent is a"), choices=[SelectChoice("company", "单位 / Company"),
+    kind = Select(_l("Respondent is a"), choices=[SelectChoice("company", "单位 / Company"),
                                                       SelectChoice("person", "个人 / Person")])
     name = StringField(_l("Name"))
     id_number = StringField(_l("Unified social credit code, if known"))
@@ -61,7 +69,7 @@ class RespondentForm(Form):
 
 
 class RightForm(Form):
-    type = SelectField(_l("Type of right"), choices=[SelectChoice("", "—")] + _pairs(LABELS["ip_type"], IP_TYPES))
+    type = Select(_l("Type of right"), choices=[SelectChoice("", "—")] + _pairs(LABELS["ip_type"], IP_TYPES))
     number = StringField(_l("Patent, trademark or registration number"))
     title = StringField(_l("Title of the right"))
     owner = StringField(_l("Owner of the right"))
@@ -76,8 +84,8 @@ class IntakeForm(FlaskForm):
     ip_right = FormField(RightForm)
     description = TextAreaField(_l("Facts and reasons"), render_kw={"rows": 8})
     discovered_on = StringField(_l("Date you learned of the infringement"), render_kw={"type": "date"})
-    district = SelectField(_l("District where it happened"), choices=[])
-    industry = SelectField(_l("Industry"), choices=[SelectChoice("", "—")] + _pairs(INDUSTRY_LABELS, INDUSTRIES))
+    district = Select(_l("District where it happened"), choices=[])
+    industry = Select(_l("Industry"), choices=[SelectChoice("", "—")] + _pairs(INDUSTRY_LABELS, INDUSTRIES))
     claim_stop = BooleanField(_l("Stop the infringement"), default=True)
     claim_damages = StringField(_l("Damages claimed (yuan)"))
     claim_other = TextAreaField(_l("Other claims"), render_kw={"rows": 2})
@@ -85,7 +93,7 @@ class IntakeForm(FlaskForm):
     arbitration_file = MultipleFileField(_l("Arbitration agreement (file)"))
     court_case_no = StringField(_l("Court case number, if a court referred it"))
     accepted_elsewhere = StringField(_l("Body that already accepted this dispute, if any"))
-    preferred_channel = SelectField(
+    preferred_channel = Select(
         _l("Preferred channel"),
         choices=[SelectChoice("", "由平台推荐 / Let the platform decide")] + _pairs(LABELS["channel"], CHANNELS),
     )
