@@ -30,8 +30,9 @@ def celery_init_app(app: Flask) -> Celery:
         task_default_queue="dispute_hub",
         broker_connection_retry_on_startup=True,
         timezone="Asia/Shanghai",
-        imports=("dispute_hub.tasks",),
+        imports=("dispute_hub.tasks", "dispute_hub.routing.tasks"),
         beat_schedule={
+            "route-pending-filings": {"task": "routing.process_pending", "schedule": 300.0},
             "verify-event-chains-nightly": {
                 "task": "maintenance.verify_event_chains",
                 "schedule": crontab(hour=2, minute=30),
@@ -41,5 +42,6 @@ def celery_init_app(app: Flask) -> Celery:
     celery.set_default()
     app.extensions["celery"] = celery
     from . import tasks  # noqa: F401  registers the tasks on this Celery app
+    from .routing import tasks as routing_tasks  # noqa: F401
 
     return celery

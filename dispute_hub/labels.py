@@ -44,6 +44,11 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "market_supervision": ("市场监督管理局（知识产权局）", "Market supervision (IP office)"),
         "enforcement": ("执法机关", "Enforcement authority"),
     },
+    "event": {
+        "submitted": ("提交申请", "Filed"), "classified": ("自动分类", "Classified"), "routed": ("分流", "Routed"),
+        "assignment": ("分派调解员", "Mediator proposed"), "evidence_added": ("补充证据", "Evidence added"),
+        "rated": ("评价", "Rated"), "transition": ("状态变更", "Status changed"),
+    },
     "closure": {
         "settled": ("调解成功", "Settled"), "failed": ("调解不成", "Failed"), "declined": ("拒绝调解", "Declined"),
         "withdrawn": ("撤回", "Withdrawn"), "rejected": ("不予受理", "Rejected"), "referred": ("移送", "Referred"),

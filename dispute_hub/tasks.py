@@ -2,11 +2,30 @@
 
 from __future__ import annotations
 
+import logging
+
 from celery import shared_task
+from flask import current_app
 from sqlalchemy import select
 
 from .extensions import db
 from .models import Dispute, verify_chain
+
+log = logging.getLogger(__name__)
+
+
+def dispatch(task, *args) -> None:
+    """Queue ``task`` after the caller's commit; in the embedded mode it runs here and now.
+
+    A failure is logged and never undoes or blocks what was committed: periodic tasks catch up
+    (e.g. routing.process_pending for filings).
+    """
+    try:
+        task.delay(*args)
+    except Exception:
+        log.exception("task %s%r failed; it will be retried by its periodic catch-up", task.name, args)
+        if current_app.config.get("TASKS_RAISE"):
+            raise
 
 
 @shared_task(name="maintenance.verify_event_chains")

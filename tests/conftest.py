@@ -70,6 +70,7 @@ def app(database_url, tmp_path):
         "INSTANCE_DIR": str(tmp_path / "instance"),
         "WTF_CSRF_ENABLED": False,
         "SERVER_NAME": "localhost",
+        "TASKS_RAISE": True,
     })
     flask_app.test_client_class = IsolatedClient
     with flask_app.app_context():

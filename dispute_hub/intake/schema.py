@@ -43,6 +43,7 @@ INDUSTRIES = (
     "other",
 )
 MAX_DESCRIPTION = 20_000
+MAX_RESPONDENTS = 20
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 
 
@@ -294,6 +295,9 @@ def parse_filing(
     if not isinstance(respondents_raw, list):
         c.errors.append(fail("respondents", "bad_type", "被申请人应为列表", "respondents must be a list"))
         respondents_raw = []
+    if len(respondents_raw) > MAX_RESPONDENTS:
+        c.errors.append(fail("respondents", "too_many", f"被申请人最多 {MAX_RESPONDENTS} 个，请分案提交",
+                             f"At most {MAX_RESPONDENTS} respondents; please file separate complaints"))
     if require_parties and not respondents_raw:
         c.errors.append(
             fail("respondents", "required", "请至少填写一个被申请人", "Please name at least one respondent")

@@ -12,6 +12,8 @@ from wtforms import SelectChoice
 
 from ..extensions import db, limiter
 from ..models import District
+from ..routing.tasks import process_new_filing_task
+from ..tasks import dispatch
 from . import drafts
 from .evidence import StoredFile, UploadLimits, store_upload
 from .formdata import attach_errors, filing_body
@@ -99,6 +101,8 @@ def new():
 
 
 def _after_filing(receipt: FilingReceipt):
+    if receipt.created:
+        dispatch(process_new_filing_task, receipt.dispute.id)
     tracked = set(session.get("tracked", ()))
     tracked.add(receipt.dispute.id)
     session["tracked"] = sorted(tracked)

@@ -4,7 +4,7 @@ from flask import Blueprint, render_template, request
 from flask_login import current_user, login_required
 
 from ..models import verify_chain
-from ..permissions import load_case, tracked_ids
+from ..permissions import can, load_case, tracked_ids
 from .queries import case_events, list_cases
 
 bp = Blueprint("mediation", __name__, url_prefix="/cases")
@@ -22,5 +22,6 @@ def index():
 @bp.get("/<tracking_no>")
 def detail(tracking_no: str):
     dispute = load_case(current_user, tracking_no, "view", tracked_ids())
+    staff = current_user.is_authenticated and (can(current_user, "work", dispute) or current_user.role == "liaison")
     return render_template("mediation/detail.html", case=dispute, events=case_events(dispute),
-                           chain=verify_chain(dispute))
+                           chain=verify_chain(dispute), staff=staff)

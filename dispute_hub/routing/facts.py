@@ -118,6 +118,11 @@ def _accepted_by(proceedings: Mapping) -> str | None:
     body = _text(proceedings.get("accepted_by"))
     if body is None and proceedings.get("accepted"):
         return "mediation"
+    # the intake form names the body in words ("南通市崇川区人民法院", "某仲裁委员会", "某调解委员会")
+    named = _text(proceedings.get("accepted_elsewhere"))
+    if body is None and named:
+        return "court" if "法院" in named or "court" in named.lower() else (
+            "arbitration" if "仲裁" in named or "arbitra" in named.lower() else "mediation")
     return body
 
 
