@@ -107,6 +107,8 @@ def _safe_url() -> str:
 
 
 def register(app: Flask) -> None:
+    from .intake.cli import import_cases_command
+
     for command in (init_db_command, seed_demo_command, create_user_command, verify_chains_command,
-                    create_api_token_command):
+                    create_api_token_command, import_cases_command):
         app.cli.add_command(command)

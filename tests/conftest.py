@@ -99,6 +99,17 @@ def make(db) -> Factories:
     return Factories(db)
 
 
+@pytest.fixture
+def districts(db) -> dict[str, str]:
+    """Reference data loaded; district codes and Chinese names → code, as parse_filing takes them."""
+    from dispute_hub.intake.services import district_lookup
+    from dispute_hub.reference import load_reference
+
+    load_reference()
+    db.session.commit()
+    return district_lookup()
+
+
 class Auth:
     def __init__(self, client):
         self.client = client

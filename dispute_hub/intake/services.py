@@ -55,7 +55,7 @@ def district_lookup() -> dict[str, str]:
     return lookup
 
 
-def _party_row(data: PartyData, user: User | None = None) -> Party:
+def party_row(data: PartyData, user: User | None = None) -> Party:
     return Party(
         role=data.role,
         kind=data.kind,
@@ -71,7 +71,7 @@ def _party_row(data: PartyData, user: User | None = None) -> Party:
     )
 
 
-def _title(filing: FilingData) -> str:
+def case_title(filing: FilingData) -> str:
     claimant = filing.claimant.name if filing.claimant else "申请人"
     respondent = filing.respondents[0].name if filing.respondents else "被申请人"
     kind = LABELS["ip_type"].get(filing.ip_right.ip_type or "", ("知识产权", ""))[0]
@@ -140,7 +140,7 @@ def submit_filing(
     dispute = Dispute(
         tracking_no=next_tracking_no(now.astimezone(SHANGHAI).year),
         idempotency_key=idempotency_key,
-        title=_title(filing),
+        title=case_title(filing),
         description=filing.description,
         status="submitted",
         language=filing.language,
@@ -163,11 +163,11 @@ def submit_filing(
     )
     if filing.claimant is not None:
         dispute.parties.append(
-            _party_row(filing.claimant, user if user is not None and user.role == "claimant" else None)
+            party_row(filing.claimant, user if user is not None and user.role == "claimant" else None)
         )
     if filing.agent is not None:
-        dispute.parties.append(_party_row(filing.agent))
-    dispute.parties.extend(_party_row(r) for r in filing.respondents)
+        dispute.parties.append(party_row(filing.agent))
+    dispute.parties.extend(party_row(r) for r in filing.respondents)
     right = filing.ip_right
     if right.ip_type or right.number or right.title:
         dispute.ip_rights.append(

@@ -9,69 +9,20 @@ import pytest
 import sqlalchemy as sa
 
 from dispute_hub.intake.schema import FilingInvalid, parse_filing
-from dispute_hub.intake.services import check_access_code, district_lookup, submit_filing
+from dispute_hub.intake.services import check_access_code, submit_filing
 from dispute_hub.models import CaseEvent, Dispute, IPRight, Party, SearchOutbox, verify_chain
-from dispute_hub.reference import load_reference
+from tests.support.filings import filing_body, patent
 
-BODY = {
-    "claimant": {
-        "kind": "company",
-        "name": "南通锦绣家纺有限公司",
-        "id_number": "91320602MA1N2L3J7R",
-        "country": "CN",
-        "phone": "13812345678",
-        "email": "legal@jinxiu.example.com",
-    },
-    "respondents": [
-        {
-            "kind": "company",
-            "name": "义乌市佳美日用品有限公司",
-            "id_number": None,
-            "address": "浙江省义乌市",
-            "online_store": "拼多多“佳美家居”店",
-        }
-    ],
-    "ip_right": {"type": "patent", "number": "ZL202130123456.X", "title": "床罩（花开富贵）"},
-    "description": "被申请人在拼多多销售与申请人外观设计专利相同的床罩，请求停止销售并赔偿。",
-    "discovered_on": "2026-05-01",
-    "district": "崇川区",
-    "industry": "home_textile",
-    "claims": {"stop": True, "damages": 50000, "other": None},
-    "arbitration_agreement": False,
-    "existing_proceedings": {"court_case_no": None, "accepted_elsewhere": None},
-    "preferred_channel": None,
-    "language": "zh",
-}
-
-
-@pytest.fixture
-def districts(db):
-    load_reference()
-    db.session.commit()
-    return district_lookup()
+DESIGN_PATENT = {"type": "patent", "number": patent("202130123456"), "title": "床罩（花开富贵）"}
 
 
 def body(**changes):
-    data = copy.deepcopy(BODY)
-    data.update(changes)
-    return data
-
-
-def _fix_uscc(data):
-    from dispute_hub.intake.validators import uscc_check_character
-
-    first17 = data["claimant"]["id_number"][:17]
-    data["claimant"]["id_number"] = first17 + uscc_check_character(first17)
-    from dispute_hub.intake.validators import patent_check_digit
-
-    digits = "202130123456"
-    data["ip_right"]["number"] = f"ZL{digits}.{patent_check_digit(digits)}"
-    return data
+    return filing_body(**{"ip_right": dict(DESIGN_PATENT), **changes})
 
 
 @pytest.fixture
 def valid(districts):
-    return _fix_uscc(body())
+    return body()
 
 
 def test_a_filing_writes_a_complete_case_in_one_transaction(db, valid, districts):
