@@ -9,23 +9,28 @@ from .extensions import db
 from .models import TrackingCounter
 
 
-def next_tracking_no(year: int) -> str:
-    """Take the next number of ``year`` inside the caller's transaction.
+def reserve_tracking_numbers(year: int, count: int) -> list[str]:
+    """Take the next ``count`` numbers of ``year`` inside the caller's transaction, in order.
 
     An atomic ``UPDATE … RETURNING`` row-locks the year's counter (PostgreSQL) or takes the write
-    lock (SQLite) until the transaction ends, so a rolled-back filing returns its number and two
-    filings never get the same one.
+    lock (SQLite) until the transaction ends, so a rolled-back filing or import batch returns its
+    numbers and two transactions never get the same one.
     """
     stmt = (
         update(TrackingCounter).where(TrackingCounter.year == year)
-        .values(last_value=TrackingCounter.last_value + 1).returning(TrackingCounter.last_value)
+        .values(last_value=TrackingCounter.last_value + count).returning(TrackingCounter.last_value)
     )
-    value = db.session.execute(stmt).scalar_one_or_none()
-    if value is None:
+    last = db.session.execute(stmt).scalar_one_or_none()
+    if last is None:
         try:
             with db.session.begin_nested():
                 db.session.execute(insert(TrackingCounter).values(year=year, last_value=0))
         except IntegrityError:
-            pass  # another filing created the year's row first
-        value = db.session.execute(stmt).scalar_one()
-    return f"NTIP-{year}-{value:06d}"
+            pass  # another transaction created the year's row first
+        last = db.session.execute(stmt).scalar_one()
+    return [f"NTIP-{year}-{n:06d}" for n in range(last - count + 1, last + 1)]
+
+
+def next_tracking_no(year: int) -> str:
+    """Take the next number of ``year`` (see ``reserve_tracking_numbers``)."""
+    return reserve_tracking_numbers(year, 1)[0]

@@ -15,7 +15,6 @@ import random
 import sys
 import tempfile
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -25,6 +24,7 @@ from tqdm import tqdm
 from dispute_hub.demo import texts
 from dispute_hub.demo.cases import patent_number
 from dispute_hub.intake.validators import uscc_check_character
+from tests.support.databases import create_scratch_database, drop_scratch_database
 
 # (template, ip_type, cause_name, weight)
 SCENARIOS = [
@@ -164,22 +164,6 @@ def bench_database(url: str, path: Path, n: int, batch_size: int, instance: Path
         db.engine.dispose()
 
 
-def _scratch_postgres(server_url: str) -> str:
-    name = f"dh_bench_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return sa.engine.make_url(server_url).set(database=name).render_as_string(hide_password=False)
-
-
-def _drop_postgres(server_url: str, scratch_url: str) -> None:
-    admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{sa.engine.make_url(scratch_url).database}" WITH (FORCE)'))
-    admin.dispose()
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=10_000, help="lines to generate and import")
@@ -199,11 +183,11 @@ def main(argv: list[str] | None = None) -> None:
             from dispute_hub.config import normalise_database_url
 
             server = normalise_database_url(server)
-            scratch = _scratch_postgres(server)
+            scratch = create_scratch_database(server)
             try:
                 bench_database(scratch, path, args.n, args.batch_size, folder / "instance-pg")
             finally:
-                _drop_postgres(server, scratch)
+                drop_scratch_database(server, scratch)
 
 
 if __name__ == "__main__":

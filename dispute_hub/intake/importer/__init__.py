@@ -2,9 +2,9 @@
 
 from .lines import BadLine, ImportCase, Lookups, parse_line
 from .runner import DEFAULT_BATCH_SIZE, ImportReport, load_lookups, run_import
-from .writer import reserve_tracking_numbers, write_cases
+from .writer import write_cases
 
 __all__ = [
     "DEFAULT_BATCH_SIZE", "BadLine", "ImportCase", "ImportReport", "Lookups", "load_lookups", "parse_line",
-    "reserve_tracking_numbers", "run_import", "write_cases",
+    "run_import", "write_cases",
 ]

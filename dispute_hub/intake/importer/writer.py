@@ -7,9 +7,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import insert, update
-from sqlalchemy.exc import IntegrityError
-
 from ...extensions import db
 from ...models import (
     CaseEvent,
@@ -18,11 +15,11 @@ from ...models import (
     IPRight,
     Party,
     SearchOutbox,
-    TrackingCounter,
     append_event,
     enqueue_index,
 )
 from ...routing.taxonomy import load_taxonomy
+from ...tracking import reserve_tracking_numbers
 from ..services import case_title, party_row
 from .checks import OUTCOME_STATE, SELF_CLOSING, History
 from .ids import assign_ids
@@ -30,27 +27,6 @@ from .lines import ImportCase
 from .values import SHANGHAI
 
 IMPORT_ACTOR = "历史案件导入"
-
-
-def reserve_tracking_numbers(year: int, count: int) -> list[str]:
-    """Take the next ``count`` tracking numbers of ``year`` with one ``UPDATE … RETURNING``.
-
-    Like ``tracking.next_tracking_no``, the counter row stays locked until the caller's transaction
-    ends and a rollback returns the whole block, so numbering stays gap-free and unique.
-    """
-    stmt = (
-        update(TrackingCounter).where(TrackingCounter.year == year)
-        .values(last_value=TrackingCounter.last_value + count).returning(TrackingCounter.last_value)
-    )
-    last = db.session.execute(stmt).scalar_one_or_none()
-    if last is None:
-        try:
-            with db.session.begin_nested():
-                db.session.execute(insert(TrackingCounter).values(year=year, last_value=0))
-        except IntegrityError:
-            pass  # another import or filing created the year's row first
-        last = db.session.execute(stmt).scalar_one()
-    return [f"NTIP-{year}-{n:06d}" for n in range(last - count + 1, last + 1)]
 
 
 def _tracking_numbers(cases: Sequence[ImportCase]) -> dict[int, str]:
