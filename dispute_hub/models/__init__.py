@@ -16,10 +16,12 @@ from .cases import (
 from .events import CaseEvent, ChainReport, append_event, verify_chain
 from .outbox import SearchOutbox, enqueue_index
 from .reference import CHANNELS, ORG_KINDS, District, Organization
+from .routing import ClassificationCorrection, RuleTableVersion
 from .tokens import SCOPES, ApiToken, find_token, issue_token
 from .types import UTCDateTime, utcnow
 
 __all__ = [
+    "ClassificationCorrection", "RuleTableVersion",
     "SCOPES", "ApiToken", "find_token", "issue_token",
     "CHANNELS", "CLOSURES", "ORG_KINDS", "ORG_ROLES", "PARTY_KINDS", "PARTY_ROLES", "ROLES", "STATUSES",
     "CaseEvent", "ChainReport", "CourtProceeding", "Dispute", "District", "Evidence", "IPRight",
