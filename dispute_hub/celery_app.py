@@ -18,7 +18,7 @@ def celery_init_app(app: Flask) -> Celery:
     inline = app.config["TASKS_INLINE"]
     celery = Celery(app.name, task_cls=FlaskTask)
     celery.conf.update(
-        broker_url=app.config["BROKER_URL"] or "memory://",
+        broker_url=app.config["BROKER_URL"] or "memory://localhost/",
         result_backend=app.config["RESULT_BACKEND"] or None,
         task_always_eager=inline,
         task_eager_propagates=inline,
