@@ -54,21 +54,31 @@ def patent_number(rng: random.Random, year: int, kind: str) -> str:
     return f"ZL{digits}.{'X' if check == 10 else check}"
 
 
-def _channel(rng, ip_type, kind, industry, template) -> tuple[str, str]:
+def _facts_for_a_channel(rng, dispute: Dispute, template: str, ip_type: str) -> None:
+    """Give some demo cases the facts that make the other channels' rules fire."""
     roll = rng.random()
     if roll < 0.18:
-        return "litigation_mediation", ("nt-intermediate-court" if ip_type == "patent" else "tzw-court")
-    if template == "ip_contract" and roll < 0.45:
-        return "arbitration", "nt-arbitration"
-    if ip_type == "patent" and roll < 0.40:
-        return "administrative_adjudication", "nt-amr"
-    if roll > 0.97:
-        return "enforcement_referral", "nt-amr"
-    if industry == "home_textile" and ip_type in ("patent", "trademark", "copyright"):
-        return "industry_mediation", "nt-hometextile-center"
-    if industry == "furniture" and ip_type in ("patent", "trademark", "copyright"):
-        return "industry_mediation", "haian-furniture-center"
-    return "people_mediation", "nt-ip-people-mediation"
+        number = f"（{dispute.filed_at.year}）苏0691民诉前调{rng.randint(100, 9999)}号"
+        dispute.existing_proceedings = {"court_case_no": number, "accepted_elsewhere": None}
+    elif template == "ip_contract" and roll < 0.45:
+        dispute.arbitration_agreement = True
+    elif ip_type == "patent" and roll < 0.40:
+        dispute.preferred_channel = "administrative_adjudication"
+    elif roll > 0.97:
+        dispute.description += "经查，被申请人销售的商品系假冒注册商标的商品，数量巨大，涉嫌犯罪。"
+
+
+def _route(dispute: Dispute, orgs: dict[str, Organization]) -> None:
+    """Classify and route with the real classifier and rule table, as a new filing is."""
+    from ..routing.services import SCREENING_ORGANIZATION, filing_body, triage
+
+    classification, decision = triage(filing_body(dispute), today=dispute.filed_at.date())
+    dispute.classification, dispute.routing_decision = classification.to_dict(), decision.to_dict()
+    if classification.is_ip and classification.cause_name:
+        dispute.cause_name, dispute.cause_code = classification.cause_name, classification.cause_code
+    dispute.signals = list(classification.signals)
+    code = decision.organization if decision.outcome == "route" else SCREENING_ORGANIZATION
+    dispute.organization, dispute.channel = orgs[code], decision.channel
 
 
 def _parties(rng, dispute: Dispute, people: dict[str, User]) -> None:
@@ -110,7 +120,12 @@ def _parties(rng, dispute: Dispute, people: dict[str, User]) -> None:
 def _history(rng, dispute: Dispute, org: Organization, mediator: User | None, now: datetime) -> None:
     t = dispute.filed_at
     append_event(dispute, "submitted", actor_label="申请人（网上立案）", to_status="submitted", at=t)
-    if rng.random() < 0.05 or (now - t).days < 2:
+    decision = dispute.routing_decision or {}
+    append_event(dispute, "classified", at=t + timedelta(seconds=1),
+                 data={"ip_type": dispute.ip_type, "cause_name": dispute.cause_name})
+    append_event(dispute, "routed", at=t + timedelta(seconds=2),
+                 data={"outcome": decision.get("outcome"), "channel": dispute.channel, "rule": decision.get("rule_id")})
+    if dispute.channel is None or rng.random() < 0.05 or (now - t).days < 2:
         _not_accepted(rng, dispute, now)
         return
     t += timedelta(hours=rng.randint(4, 96))
@@ -232,15 +247,11 @@ def build_dispute(
     facts = texts.TEMPLATES[template].format(
         product=product, number=number or "", brand=brand, platform=rng.choice(texts.PLATFORMS), damages=damages
     )
-    channel, org_code = _channel(rng, ip_type, kind, industry, template)
-    org = orgs[org_code]
     dispute = Dispute(
         tracking_no=next_tracking_no(filed_at.year),
         title=f"{brand}{product}{cause}"[:250],
         description=facts,
         status="submitted",
-        channel=channel,
-        organization=org,
         ip_type=ip_type,
         patent_kind=kind,
         cause_name=cause,
@@ -251,8 +262,8 @@ def build_dispute(
         filed_at=filed_at,
         claims={"stop": True, "damages": damages},
         discovered_on=(filed_at - timedelta(days=rng.randint(5, 400))).date(),
-        signals=["e_commerce"] if "店铺" in facts else [],
         language="zh",
+        existing_proceedings={},
     )
     dispute.ip_rights.append(
         IPRight(
@@ -264,9 +275,12 @@ def build_dispute(
         )
     )
     _parties(rng, dispute, people)
+    _facts_for_a_channel(rng, dispute, template, ip_type)
+    _route(dispute, orgs)
+    org = dispute.organization
     db.session.add(dispute)
     db.session.flush()
-    pool = mediators.get(org.id, [])
+    pool = mediators.get(org.id, []) if dispute.channel else []
     mediator = rng.choice(pool) if pool and rng.random() < 0.93 else None
     _history(rng, dispute, org, mediator, now)
     return dispute
