@@ -48,6 +48,8 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "submitted": ("提交申请", "Filed"), "classified": ("自动分类", "Classified"), "routed": ("分流", "Routed"),
         "assignment": ("分派调解员", "Mediator proposed"), "evidence_added": ("补充证据", "Evidence added"),
         "rated": ("评价", "Rated"), "transition": ("状态变更", "Status changed"),
+        "classification_corrected": ("更正分类", "Classification corrected"),
+        "reassigned": ("改派调解员", "Reassigned"),
     },
     "closure": {
         "settled": ("调解成功", "Settled"), "failed": ("调解不成", "Failed"), "declined": ("拒绝调解", "Declined"),

@@ -139,7 +139,7 @@ def write_file(path: Path, n: int, seed: int) -> None:
 
 def bench_database(url: str, path: Path, n: int, batch_size: int, instance: Path) -> None:
     from dispute_hub import create_app
-    from dispute_hub.cli import init_database
+    from dispute_hub.cli.setup import init_database
     from dispute_hub.extensions import db
     from dispute_hub.intake.importer import run_import
     from dispute_hub.models import Dispute, verify_chain

@@ -43,7 +43,7 @@ def _reject_constant(name: str) -> float:
     raise ValueError(f"{name} is not allowed in JSON")
 
 
-def _json_body() -> object:
+def json_body() -> object:
     """The request's JSON value; 415 when not sent as JSON, 400 when it does not parse."""
     if not request.is_json:
         abort(json_error(415, "unsupported_media_type", "send the filing as application/json"))
@@ -77,7 +77,7 @@ def _language(body: object) -> str:
     return request.accept_languages.best_match(LANGUAGES) or current_app.config["DEFAULT_LOCALE"]
 
 
-def _invalid(exc: FilingInvalid, body: object) -> Response:
+def invalid_filing_response(exc: FilingInvalid, body: object) -> Response:
     lang = _language(body)
     errors = [{**e.as_dict(), "message": e.message(lang)} for e in exc.errors]
     return json_error(422, "invalid_filing", INVALID_MESSAGE[lang], language=lang, errors=errors)
@@ -138,12 +138,12 @@ def _receipt_response(receipt: FilingReceipt, principal: Principal) -> Response:
 @require_scope("filings:write")
 def filings_create():
     principal = request_principal()
-    body = _json_body()
+    body = json_body()
     key = _idempotency_key(principal)
     try:
         filing = parse_filing(body, districts=district_lookup())
     except FilingInvalid as exc:
-        return _invalid(exc, body)
+        return invalid_filing_response(exc, body)
     try:
         receipt = submit_filing(filing, user=principal.user, idempotency_key=key, source="api",
                                 actor_label=_actor_label(principal))

@@ -172,7 +172,7 @@ def submit_filing(
     if right.ip_type or right.number or right.title:
         dispute.ip_rights.append(
             IPRight(
-                ip_type=right.ip_type or "other_ip",
+                ip_type=right.ip_type,
                 number=right.number,
                 number_normalized=right.number_normalized,
                 title=right.title,

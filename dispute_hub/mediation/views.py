@@ -24,4 +24,7 @@ def detail(tracking_no: str):
     dispute = load_case(current_user, tracking_no, "view", tracked_ids())
     staff = current_user.is_authenticated and (can(current_user, "work", dispute) or current_user.role == "liaison")
     return render_template("mediation/detail.html", case=dispute, events=case_events(dispute),
-                           chain=verify_chain(dispute), staff=staff)
+                           chain=verify_chain(dispute), staff=staff, **actions.case_forms(dispute, current_user))
+
+
+from . import actions  # noqa: E402  registers the case-action routes on bp

@@ -133,7 +133,8 @@ class IPRight(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     dispute_id: Mapped[int] = mapped_column(ForeignKey("disputes.id", ondelete="CASCADE"), index=True)
-    ip_type: Mapped[str] = mapped_column(String(32))
+    # None: the claimant gave a number or title but not the kind of right (the classifier decides)
+    ip_type: Mapped[str | None] = mapped_column(String(32))
     number: Mapped[str | None] = mapped_column(String(64))
     number_normalized: Mapped[str | None] = mapped_column(String(64), index=True)
     title: Mapped[str | None] = mapped_column(String(256))

@@ -5,40 +5,45 @@ Never commits; the task (or the caller) does.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from flask import current_app, has_app_context
 from sqlalchemy import func, select
 
 from ..extensions import db
+from ..intake.schema import FilingData, PartyData
 from ..mediation.transitions import TERMINAL_STATES
 from ..mediation.workflow import perform, record
 from ..models import Dispute, MediatorProfile, Organization, User, utcnow
 from .assignment import Assignment, CaseForAssignment, MediatorCandidate, assign
 from .classification import Classification
 from .classifier import classify
+from .corrections import active_weights
 from .engine import Decision, route
 from .facts import facts_from_filing
-from .ruleset import RuleSet, load_rules
+from .rules_store import active_ruleset
+from .ruleset import RuleSet
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # filings no rule routes (not IP, already accepted elsewhere) wait here for a person to screen them
 SCREENING_ORGANIZATION = "nt-ip-people-mediation"
 
 
-@functools.cache
 def active_rules() -> RuleSet:
-    """The rule table in force, loaded and validated once per process."""
-    return load_rules()
+    """The rule table in force: the admin-activated version, else the repository's (cached per version)."""
+    return active_ruleset()
 
 
 def triage(
     body: Mapping, *, today: date | None = None, rules: RuleSet | None = None
 ) -> tuple[Classification, Decision]:
     """Classification and routing decision of a filing body (the intake shape); writes nothing."""
-    classification = classify(str(body.get("description") or ""), body, today=today)
+    # weights retrained from mediators' corrections (flask retrain-classifier) win over the packaged ones;
+    # outside an application (evaluation, pure tests) there are none
+    weights = active_weights(current_app.instance_path) if has_app_context() else None
+    classification = classify(str(body.get("description") or ""), body, today=today, weights=weights)
     decision = route(facts_from_filing(body, classification), rules or active_rules())
     return classification, decision
 
@@ -67,6 +72,43 @@ def filing_body(dispute: Dispute) -> dict:
         "filed_on": dispute.filed_at.astimezone(SHANGHAI).date(),
         "language": dispute.language,
     }
+
+
+def _party_shape(party: PartyData) -> dict:
+    return {"kind": party.kind, "name": party.name, "country": party.country, "id_number": party.id_number}
+
+
+def filing_shape(filing: FilingData, today: date) -> dict:
+    """The intake shape routing reads, built from a validated filing as it would be stored on ``today``.
+
+    Mirrors ``routing.services.filing_body`` of a stored case, so a preview decides like the filing would.
+    """
+    right = filing.ip_right
+    return {
+        "claimant": _party_shape(filing.claimant) if filing.claimant else None,
+        "respondents": [_party_shape(r) for r in filing.respondents],
+        "description": filing.description,
+        "ip_right": ({"type": right.ip_type, "number": right.number, "title": right.title}
+                     if right.ip_type or right.number or right.title else {}),
+        "industry": filing.industry,
+        "arbitration_agreement": filing.arbitration_agreement,
+        "existing_proceedings": {"court_case_no": filing.court_case_no,
+                                 "accepted_elsewhere": filing.accepted_elsewhere},
+        "preferred_channel": filing.preferred_channel,
+        "damages_claimed": filing.damages,
+        "discovered_on": filing.discovered_on,
+        "filed_on": today,
+        "language": filing.language,
+    }
+
+
+def triage_filing(filing: FilingData, *, today: date, rules: RuleSet | None = None) -> tuple[Classification, Decision]:
+    """Classification and routing decision of a validated filing, as if filed ``today``; writes nothing."""
+    return triage(filing_shape(filing, today), today=today, rules=rules)
+
+
+def shanghai_today() -> date:
+    return utcnow().astimezone(SHANGHAI).date()
 
 
 def _apply_classification(dispute: Dispute, c: Classification) -> None:

@@ -166,3 +166,15 @@ def test_screener_flags_are_for_staff_only(client, auth, db, make, nantong):
     assert any(f["tracking_no"] == first.tracking_no for f in second.flags)
     auth.login(claimant)
     assert first.tracking_no not in client.get(f"/cases/{second.tracking_no}").get_data(as_text=True)
+
+
+def test_preview_and_real_routing_agree_when_the_right_has_no_type(client, db, nantong):
+    body = copy.deepcopy(DESIGN_PATENT)
+    body["ip_right"] = {"number": None, "title": "“锦绣”牌四件套外观"}  # a title but no type
+    preview = client.post("/api/v1/triage", json=body).get_json()
+    dispute = _file(db, body)
+    process_new_filing(dispute)
+    db.session.commit()
+    assert dispute.ip_rights[0].ip_type is None
+    assert (dispute.classification["ip_type"], dispute.channel) == (
+        preview["classification"]["ip_type"], preview["decision"]["channel"])

@@ -132,7 +132,7 @@ def _dispute(case: ImportCase, tracking_no: str) -> Dispute:
             dispute.parties.append(party_row(party))
     right = filing.ip_right
     if right.ip_type or right.number or right.title:
-        dispute.ip_rights.append(IPRight(ip_type=right.ip_type or "other_ip", number=right.number,
+        dispute.ip_rights.append(IPRight(ip_type=right.ip_type, number=right.number,
                                          number_normalized=right.number_normalized, title=right.title,
                                          owner=right.owner))
     if h.court is not None:

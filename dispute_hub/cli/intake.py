@@ -8,7 +8,7 @@ import click
 from flask.cli import with_appcontext
 from tqdm import tqdm
 
-from .importer import DEFAULT_BATCH_SIZE, ImportReport, run_import
+from ..intake.importer import DEFAULT_BATCH_SIZE, ImportReport, run_import
 
 _CHUNK = 1 << 20
 

@@ -1,4 +1,4 @@
-"""Commands: `flask --app dispute_hub init-db | seed-demo | create-user | verify-chains`."""
+"""Setting up and looking after an installation: init-db, seed-demo, create-user, create-api-token, verify-chains."""
 
 from __future__ import annotations
 
@@ -6,14 +6,14 @@ import json
 import sys
 
 import click
-from flask import Flask, current_app
+from flask import current_app
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
 
-from .auth.services import AccountError, create_user
-from .extensions import db
-from .models import ROLES, SCOPES, Organization, issue_token
-from .reference import load_reference
+from ..auth.services import AccountError, create_user
+from ..extensions import db
+from ..models import ROLES, SCOPES, Organization, issue_token
+from ..reference import load_reference
 
 
 def init_database() -> dict[str, int]:
@@ -39,7 +39,7 @@ def init_db_command():
 @with_appcontext
 def seed_demo_command(count: int, seed: int):
     """Create demo accounts (one per role, printed) and demo disputes once."""
-    from .demo import printed_logins, seed_demo
+    from ..demo import printed_logins, seed_demo
 
     load_reference()
     password = current_app.config["DEMO_PASSWORD"]
@@ -77,7 +77,7 @@ def create_user_command(email: str, name: str, role: str, org_code: str | None, 
 @with_appcontext
 def verify_chains_command():
     """Recompute every case's event hash chain; exit 1 and list the cases that were tampered with."""
-    from .tasks import verify_event_chains
+    from ..tasks import verify_event_chains
 
     result = verify_event_chains.run()
     click.echo(json.dumps(result, ensure_ascii=False, indent=2))
@@ -92,7 +92,7 @@ def verify_chains_command():
 @with_appcontext
 def create_api_token_command(email: str, name: str, scopes: tuple[str, ...]):
     """Issue an API token for an integrator; the secret is printed once and only its hash is kept."""
-    from .auth.services import find_user_by_email
+    from ..auth.services import find_user_by_email
 
     user = find_user_by_email(email)
     if user is None:
@@ -104,11 +104,3 @@ def create_api_token_command(email: str, name: str, scopes: tuple[str, ...]):
 
 def _safe_url() -> str:
     return db.engine.url.render_as_string(hide_password=True)
-
-
-def register(app: Flask) -> None:
-    from .intake.cli import import_cases_command
-
-    for command in (init_db_command, seed_demo_command, create_user_command, verify_chains_command,
-                    create_api_token_command, import_cases_command):
-        app.cli.add_command(command)

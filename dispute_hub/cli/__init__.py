@@ -1,0 +1,22 @@
+"""The `flask --app dispute_hub …` commands; each module holds the commands of one area."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register(app: Flask) -> None:
+    from .intake import import_cases_command
+    from .retrain import retrain_classifier_command
+    from .setup import (
+        create_api_token_command,
+        create_user_command,
+        init_db_command,
+        seed_demo_command,
+        verify_chains_command,
+    )
+    from .triage import triage_command
+
+    for command in (init_db_command, seed_demo_command, create_user_command, verify_chains_command,
+                    create_api_token_command, import_cases_command, triage_command, retrain_classifier_command):
+        app.cli.add_command(command)
