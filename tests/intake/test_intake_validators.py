@@ -26,17 +26,7 @@ from dispute_hub.intake.validators import (
     validate_uscc,
 )
 from dispute_hub.intake.validators.identity import USCC_ALPHABET, USCC_CATEGORIES
-
-TODAY = date(2025, 6, 1)
-
-
-def error_code(func, value, **kwargs) -> str:
-    with pytest.raises(ValidationError) as caught:
-        func(value, "some.field", **kwargs)
-    assert caught.value.field == "some.field"
-    assert caught.value.message("zh") and caught.value.message("en")
-    return caught.value.code
-
+from tests.support.validation import TODAY, error_code
 
 # --- ValidationError ------------------------------------------------------------------------------
 

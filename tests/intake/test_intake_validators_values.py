@@ -15,17 +15,7 @@ from dispute_hub.intake.validators import (
     validate_past_date,
     validate_phone,
 )
-
-TODAY = date(2025, 6, 1)
-
-
-def error_code(func, value, **kwargs) -> str:
-    with pytest.raises(ValidationError) as caught:
-        func(value, "some.field", **kwargs)
-    assert caught.value.field == "some.field"
-    assert caught.value.message("zh") and caught.value.message("en")
-    return caught.value.code
-
+from tests.support.validation import TODAY, error_code
 
 # --- phone numbers --------------------------------------------------------------------------------
 
