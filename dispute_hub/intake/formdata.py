@@ -23,9 +23,9 @@ def filing_body(form: IntakeForm, language: str) -> dict:
     """The API's filing shape from the submitted form."""
     respondents = [dict(entry.data) for entry in form.respondents]
     return {
-        "claimant": dict(form.claimant.data),
+        "claimant": dict(form.claimant.data) if _filled(form.claimant.data) else None,
         "agent": dict(form.agent.data) if form.has_agent.data else None,
-        "respondents": [r for r in respondents if any((v or "").strip() for k, v in r.items() if k != "kind")],
+        "respondents": [r for r in respondents if _filled(r)],
         "ip_right": dict(form.ip_right.data),
         "description": form.description.data,
         "discovered_on": form.discovered_on.data or None,
@@ -40,6 +40,11 @@ def filing_body(form: IntakeForm, language: str) -> dict:
         "consent_online": bool(form.consent_online.data),
         "language": language,
     }
+
+
+def _filled(party: dict) -> bool:
+    """Whether a party's sub-form has anything typed in it (kind and country have defaults)."""
+    return any((value or "").strip() for key, value in party.items() if key not in ("kind", "country"))
 
 
 def form_field(form: IntakeForm, path: str) -> Field | None:

@@ -101,6 +101,7 @@ class IntakeForm(FlaskForm):
     evidence = MultipleFileField(_l("Evidence files"))
     remove_drafts = FieldList(HiddenField())
     add_respondent = SubmitField(_l("Add another respondent"))
+    preview = SubmitField(_l("Where will my case go?"))
     submit = SubmitField(_l("Submit the complaint"))
 
 

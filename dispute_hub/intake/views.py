@@ -32,8 +32,9 @@ def _lang() -> str:
 
 def _prepare(form: IntakeForm) -> None:
     districts = db.session.execute(db.select(District).order_by(District.code)).scalars()
-    form.district.choices = [SelectChoice("", "—")] + [SelectChoice(d.name_zh, f"{d.name_zh} / {d.name_en}")
-                                                       for d in districts]
+    form.district.choices = [SelectChoice("", "—")] + [
+        SelectChoice(d.name_zh, f"{d.name_zh} / {d.name_en}") for d in districts
+    ]
 
 
 def _store_uploads(form: IntakeForm, key: str, lang: str) -> tuple[list[tuple[StoredFile, str | None]], list[str]]:
@@ -47,8 +48,9 @@ def _store_uploads(form: IntakeForm, key: str, lang: str) -> tuple[list[tuple[St
         if not getattr(upload, "filename", ""):
             continue
         try:
-            stored = store_upload(upload.stream, upload.filename, limits=limits,
-                                  already_stored_bytes=sum(f.size for f, _ in files))
+            stored = store_upload(
+                upload.stream, upload.filename, limits=limits, already_stored_bytes=sum(f.size for f, _ in files)
+            )
         except ValidationError as exc:
             refused.append(exc.message(lang))
         else:
@@ -57,8 +59,33 @@ def _store_uploads(form: IntakeForm, key: str, lang: str) -> tuple[list[tuple[St
     return files, refused
 
 
-def _render(form: IntakeForm, files, problems: list[str], status: int):
-    return render_template("intake/new.html", form=form, drafts=files, problems=problems), status
+def _render(form: IntakeForm, files, problems: list[str], status: int, preview: dict | None = None):
+    return render_template("intake/new.html", form=form, drafts=files, problems=problems, preview=preview), status
+
+
+def _preview(filing) -> dict:
+    """Where the filing would go if sent now, with the reason; nothing is saved."""
+    from ..models import Organization
+    from ..routing.explain import chosen_reason
+    from ..routing.services import active_rules, shanghai_today, triage_filing
+
+    rules = active_rules()
+    classification, decision = triage_filing(filing, today=shanghai_today(), rules=rules)
+    reason_zh, reason_en = chosen_reason(decision, rules)
+    org = (
+        db.session.execute(
+            db.select(Organization).where(Organization.code == decision.organization)
+        ).scalar_one_or_none()
+        if decision.organization
+        else None
+    )
+    return {
+        "decision": decision.to_dict(),
+        "classification": classification.to_dict(),
+        "organization": org,
+        "reason_zh": reason_zh,
+        "reason_en": reason_en,
+    }
 
 
 @bp.route("/file", methods=["GET", "POST"])
@@ -83,9 +110,13 @@ def new():
         form.respondents.append_entry()
         return _render(form, files, refused, 200)
     try:
-        filing = parse_filing(filing_body(form, lang), districts=district_lookup())
+        filing = parse_filing(
+            filing_body(form, lang), districts=district_lookup(), require_parties=not form.preview.data
+        )
     except FilingInvalid as exc:
         return _render(form, files, refused + attach_errors(form, exc.errors, lang), 400)
+    if form.preview.data:
+        return _render(form, files, refused, 200, preview=_preview(filing))
     if refused:
         return _render(form, files, refused, 400)
     user = current_user if current_user.is_authenticated else None

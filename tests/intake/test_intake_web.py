@@ -154,3 +154,21 @@ def test_english_form_for_foreign_rights_holders(client, db, ready):
     assert response.status_code == 302
     case = db.session.execute(sa.select(Dispute)).scalar_one()
     assert case.language == "en" and case.ip_type == "trademark"
+
+
+def test_the_routing_preview_shows_where_the_case_would_go_and_saves_nothing(client, db, ready):
+    data = _form(client)
+    data.update({"district": "通州区", "industry": "home_textile", "preview": "y"})
+    response = client.post("/file", data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and 'id="routing-preview"' in page
+    assert "行业调解" in page and "中国南通（家纺）知识产权快速维权中心" in page
+    assert db.session.execute(sa.select(sa.func.count()).select_from(Dispute)).scalar_one() == 0
+    assert "南通锦绣家纺有限公司" in page  # the form keeps what was typed
+
+
+def test_the_preview_needs_only_the_facts(client, db, ready):
+    data = {"idempotency_key": _form(client)["idempotency_key"], "description": "对方在淘宝盗用我拍摄的商品照片。",
+            "preview": "y", "claim_stop": "y"}
+    page = client.post("/file", data=data).get_data(as_text=True)
+    assert 'id="routing-preview"' in page and "著作权" in page
