@@ -14,6 +14,14 @@ from .cases import (
     TrackingCounter,
 )
 from .events import CaseEvent, ChainReport, append_event, verify_chain
+from .mediation import (
+    DOCUMENT_KINDS,
+    CaseDocument,
+    DocumentSignature,
+    JudicialConfirmation,
+    MediationSession,
+    Notification,
+)
 from .outbox import SearchOutbox, enqueue_index
 from .reference import CHANNELS, ORG_KINDS, District, Organization
 from .routing import ClassificationCorrection, RuleTableVersion
@@ -22,6 +30,7 @@ from .types import UTCDateTime, utcnow
 
 __all__ = [
     "ClassificationCorrection", "RuleTableVersion",
+    "DOCUMENT_KINDS", "CaseDocument", "DocumentSignature", "JudicialConfirmation", "MediationSession", "Notification",
     "SCOPES", "ApiToken", "find_token", "issue_token",
     "CHANNELS", "CLOSURES", "ORG_KINDS", "ORG_ROLES", "PARTY_KINDS", "PARTY_ROLES", "ROLES", "STATUSES",
     "CaseEvent", "ChainReport", "CourtProceeding", "Dispute", "District", "Evidence", "IPRight",

@@ -73,6 +73,8 @@ class Dispute(db.Model):
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # the deadline rule (mediation/deadlines rules.toml id, e.g. "people_mediation.conclude") deadline_at follows
+    deadline_rule: Mapped[str | None] = mapped_column(String(64))
     suspended_days: Mapped[int] = mapped_column(Integer, default=0)
     satisfaction: Mapped[int | None] = mapped_column(Integer)
 
@@ -124,6 +126,11 @@ class Party(db.Model):
     address: Mapped[str | None] = mapped_column(String(512))
     online_store: Mapped[str | None] = mapped_column(String(512))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    # a respondent's invitation: the code is shown once in the invitation and stored hashed
+    invite_code_hash: Mapped[str | None] = mapped_column(String(256))
+    invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    response: Mapped[str | None] = mapped_column(String(16))  # consented | declined
+    responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     dispute: Mapped[Dispute] = relationship(back_populates="parties")
 
