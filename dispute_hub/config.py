@@ -30,6 +30,14 @@ SETTINGS: dict[str, tuple[str, object]] = {
     "SESSION_COOKIE_SECURE": ("DISPUTE_HUB_SECURE_COOKIES", False),
     "DEMO_PASSWORD": ("DISPUTE_HUB_DEMO_PASSWORD", "demo-2026"),
     "RATELIMIT_STORAGE_URI": ("DISPUTE_HUB_RATELIMIT_STORAGE_URL", "memory://"),
+    "SMTP_HOST": ("DISPUTE_HUB_SMTP_HOST", ""),
+    "SMTP_PORT": ("DISPUTE_HUB_SMTP_PORT", 587),
+    "SMTP_USER": ("DISPUTE_HUB_SMTP_USER", ""),
+    "SMTP_PASSWORD": ("DISPUTE_HUB_SMTP_PASSWORD", None),
+    "SMTP_FROM": ("DISPUTE_HUB_SMTP_FROM", "dispute-hub@localhost"),
+    "SMTP_STARTTLS": ("DISPUTE_HUB_SMTP_STARTTLS", True),
+    "SMS_GATEWAY": ("DISPUTE_HUB_SMS_GATEWAY", "dispute_hub.mediation.senders:LoggingSmsGateway"),
+    "DEADLINE_WARN_DAYS": ("DISPUTE_HUB_DEADLINE_WARN_DAYS", 3),
 }
 
 # Documented in the README table; kept here so the table and the code cannot drift.
@@ -48,6 +56,14 @@ DESCRIPTIONS = {
     "SESSION_COOKIE_SECURE": "1 when served over HTTPS: cookies are then sent over HTTPS only",
     "DEMO_PASSWORD": "password of the demo accounts that seed-demo creates",
     "RATELIMIT_STORAGE_URI": "where rate-limit counters live: memory:// (one process) or redis://… (several workers)",
+    "SMTP_HOST": "SMTP server for notification emails (empty: emails are written to the log, not sent)",
+    "SMTP_PORT": "SMTP server port",
+    "SMTP_USER": "SMTP login user (empty: no login)",
+    "SMTP_PASSWORD": "SMTP login password; a secret, from the environment only",
+    "SMTP_FROM": "From address of notification emails",
+    "SMTP_STARTTLS": "1 to switch the SMTP connection to TLS with STARTTLS before logging in, 0 not to",
+    "SMS_GATEWAY": "SMS gateway class as package.module:Class, built with the app config (default: log only)",
+    "DEADLINE_WARN_DAYS": "days before a case's deadline that its mediator is warned",
 }
 
 _TRUE = {"1", "true", "yes", "on"}

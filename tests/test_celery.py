@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import uuid
-from pathlib import Path
-
 import pytest
 import sqlalchemy as sa
 
 from dispute_hub import create_app
+from tests.support.worker import real_worker
 
 
 def test_embedded_mode_runs_tasks_inline_in_an_app_context(app, db, make):
@@ -43,24 +38,9 @@ def test_a_real_worker_runs_a_task_to_completion(app, db, make, redis_url, datab
     db.session.execute(sa.text("UPDATE case_events SET kind = 'forged' WHERE dispute_id = :id"), {"id": victim.id})
     db.session.commit()
 
-    queue = f"dispute_hub_test_{uuid.uuid4().hex[:8]}"
-    env = {**os.environ, "DISPUTE_HUB_ENV": "testing", "DISPUTE_HUB_DATABASE_URL": database_url,
-           "DISPUTE_HUB_BROKER_URL": redis_url, "DISPUTE_HUB_INSTANCE_DIR": str(tmp_path / "worker")}
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "dispute_hub.worker", "worker", "--pool=solo", "-Q", queue,
-         "--loglevel=warning", "--without-heartbeat", "--without-gossip", "--without-mingle"],
-        env=env, cwd=Path(__file__).resolve().parents[1], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )
-    client = create_app({"ENV": "testing", "SQLALCHEMY_DATABASE_URI": database_url, "BROKER_URL": redis_url,
-                         "INSTANCE_DIR": str(tmp_path / "client")})
-    celery = client.extensions["celery"]
-    try:
+    with real_worker(database_url, redis_url, tmp_path) as (celery, queue, output):
         result = celery.send_task("maintenance.verify_event_chains", queue=queue)
         outcome = result.get(timeout=90)
         result.forget()
-    finally:
-        worker.terminate()
-        output, _ = worker.communicate(timeout=30)
-        celery.close()
     assert outcome["checked"] == 2, output
     assert list(outcome["broken"]) == [victim.tracking_no]

@@ -1,0 +1,42 @@
+"""A real Celery worker on Redis for the tests that must see a task cross the broker."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from dispute_hub import create_app
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@contextmanager
+def real_worker(database_url: str, redis_url: str, tmp_path: Path, **env_extra: str) -> Iterator[tuple]:
+    """Start a solo worker on a queue of its own; yield (celery app, queue, output list).
+
+    The worker's output is appended to the list once it has stopped, for assertion messages.
+    """
+    queue = f"dispute_hub_test_{uuid.uuid4().hex[:8]}"
+    env = {**os.environ, "DISPUTE_HUB_ENV": "testing", "DISPUTE_HUB_DATABASE_URL": database_url,
+           "DISPUTE_HUB_BROKER_URL": redis_url, "DISPUTE_HUB_INSTANCE_DIR": str(tmp_path / "worker"), **env_extra}
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "dispute_hub.worker", "worker", "--pool=solo", "-Q", queue,
+         "--loglevel=warning", "--without-heartbeat", "--without-gossip", "--without-mingle"],
+        env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    client = create_app({"ENV": "testing", "SQLALCHEMY_DATABASE_URI": database_url, "BROKER_URL": redis_url,
+                         "INSTANCE_DIR": str(tmp_path / "client")})
+    celery = client.extensions["celery"]
+    output: list[str] = []
+    try:
+        yield celery, queue, output
+    finally:
+        worker.terminate()
+        out, _ = worker.communicate(timeout=30)
+        output.append(out.decode(errors="replace") if out else "")
+        celery.close()
