@@ -1,0 +1,1 @@
+"""Benchmark of the mediators' work queues and the case page on a large PostgreSQL database."""
