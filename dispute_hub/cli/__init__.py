@@ -6,7 +6,9 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
+    from .court import import_court_outcomes_command
     from .intake import import_cases_command
+    from .mediation import sweep_deadlines_command
     from .retrain import retrain_classifier_command
     from .setup import (
         create_api_token_command,
@@ -18,5 +20,6 @@ def register(app: Flask) -> None:
     from .triage import triage_command
 
     for command in (init_db_command, seed_demo_command, create_user_command, verify_chains_command,
-                    create_api_token_command, import_cases_command, triage_command, retrain_classifier_command):
+                    create_api_token_command, import_cases_command, triage_command, retrain_classifier_command,
+                    import_court_outcomes_command, sweep_deadlines_command):
         app.cli.add_command(command)

@@ -24,7 +24,11 @@ def detail(tracking_no: str):
     dispute = load_case(current_user, tracking_no, "view", tracked_ids())
     staff = current_user.is_authenticated and (can(current_user, "work", dispute) or current_user.role == "liaison")
     return render_template("mediation/detail.html", case=dispute, events=case_events(dispute),
-                           chain=verify_chain(dispute), staff=staff, **actions.case_forms(dispute, current_user))
+                           chain=verify_chain(dispute), staff=staff, **actions.case_forms(dispute, current_user),
+                           court=court_views.court_panel(dispute, current_user),
+                           panel=case_views.case_panel(dispute, current_user),
+                           **document_views.panel(dispute, current_user, tracked_ids()))
 
 
-from . import actions  # noqa: E402  registers the case-action routes on bp
+# register the routes of the case actions, lifecycle, court follow-through and respondent portal on bp
+from . import actions, case_views, court_views, document_views, queue_views, respondent  # noqa: E402, F401
