@@ -1,6 +1,7 @@
 """Models shared by every feature package."""
 
 from .accounts import ORG_ROLES, ROLES, MediatorProfile, User
+from .audit import AUDIT_KINDS, AuditEntry
 from .cases import (
     CLOSURES,
     PARTY_KINDS,
@@ -29,6 +30,7 @@ from .tokens import SCOPES, ApiToken, find_token, issue_token
 from .types import UTCDateTime, utcnow
 
 __all__ = [
+    "AUDIT_KINDS", "AuditEntry",
     "ClassificationCorrection", "RuleTableVersion",
     "DOCUMENT_KINDS", "CaseDocument", "DocumentSignature", "JudicialConfirmation", "MediationSession", "Notification",
     "SCOPES", "ApiToken", "find_token", "issue_token",
