@@ -63,6 +63,13 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "session_outcome": ("记录会议结果", "Session outcome"),
         "deadline_extended": ("延长期限", "Deadline extended"),
     },
+    "audit_kind": {
+        "login_succeeded": ("登录成功", "Login succeeded"), "login_failed": ("登录失败", "Login failed"),
+        "permission_refused": ("拒绝访问", "Permission refused"),
+        "case_out_of_scope": ("访问无权查看的案件", "Case outside the user's scope"),
+        "token_refused": ("拒绝 API 令牌", "API token refused"), "rate_limited": ("请求过于频繁", "Rate limited"),
+        "csrf_refused": ("CSRF 校验失败", "CSRF check failed"),
+    },
     "closure": {
         "settled": ("调解成功", "Settled"), "failed": ("调解不成", "Failed"), "declined": ("拒绝调解", "Declined"),
         "withdrawn": ("撤回", "Withdrawn"), "rejected": ("不予受理", "Rejected"), "referred": ("移送", "Referred"),

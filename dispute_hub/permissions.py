@@ -89,10 +89,23 @@ def load_case(user, tracking_no: str, action: str = "view", tracked_ids: Iterabl
         visible_cases(user, tracked).where(Dispute.tracking_no == tracking_no)
     ).scalar_one_or_none()
     if dispute is None:
+        _audit_out_of_scope(tracking_no, action)
         abort(404)
     if not can(user, action, dispute, tracked):
         abort(403)
     return dispute
+
+
+def _audit_out_of_scope(tracking_no: str, action: str) -> None:
+    """A case that exists but is not the user's is a refusal worth keeping; a mistyped number is not."""
+    exists_at_all = db.session.execute(
+        select(Dispute.id).where(Dispute.tracking_no == tracking_no)
+    ).first()
+    if exists_at_all is not None:
+        from . import audit
+
+        db.session.rollback()
+        audit.record("case_out_of_scope", status=404, tracking_no=tracking_no[:20], action=action)
 
 
 def tracked_ids() -> tuple[int, ...]:

@@ -1,4 +1,4 @@
-"""Platform admin pages: organisations and users."""
+"""Platform admin pages: organisations, users and the security audit log."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -8,7 +8,7 @@ from wtforms import SelectChoice
 
 from ..auth.services import AccountError
 from ..extensions import db
-from ..models import District, Organization, User
+from ..models import AUDIT_KINDS, AuditEntry, District, Organization, User
 from ..permissions import require_roles
 from .forms import OrganizationForm, UserForm
 from .services import save_organization, save_user
@@ -87,3 +87,17 @@ def user(user_id: int | None = None):
             flash(_("Saved."), "success")
             return redirect(url_for("admin.index"))
     return render_template("admin/user.html", form=form, account=account), (400 if form.errors else 200)
+
+
+AUDIT_PAGE_SIZE = 100
+
+
+@bp.get("/audit")
+def audit_log():
+    kind = request.args.get("kind") or None
+    page = max(request.args.get("page", 1, type=int), 1)
+    query = select(AuditEntry).order_by(AuditEntry.id.desc())
+    if kind in AUDIT_KINDS:
+        query = query.where(AuditEntry.kind == kind)
+    entries = db.paginate(query, page=page, per_page=AUDIT_PAGE_SIZE, error_out=False)
+    return render_template("admin/audit.html", entries=entries, kind=kind, kinds=AUDIT_KINDS)

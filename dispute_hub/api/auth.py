@@ -11,6 +11,7 @@ from typing import NoReturn, ParamSpec, TypeVar
 from flask import Response, abort, current_app, g, jsonify, request
 from flask_login import current_user
 
+from .. import audit
 from ..extensions import csrf, db
 from ..models import SCOPES, ApiToken, User, find_token, utcnow
 from ..permissions import tracked_ids
@@ -45,6 +46,9 @@ def json_error(status: int, error: str, message: str, **extra: object) -> Respon
 
 
 def _deny(status: int, error: str, message: str, *, challenge: str | None = None, **extra: object) -> NoReturn:
+    if status in (401, 403):
+        db.session.rollback()
+        audit.record("token_refused" if status == 401 else "permission_refused", status=status, error=error)
     response = json_error(status, error, message, **extra)
     if challenge:
         response.headers["WWW-Authenticate"] = challenge

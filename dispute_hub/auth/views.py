@@ -6,6 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from .. import audit
 from ..extensions import db, limiter
 from ..i18n import LANGUAGES
 from .forms import LoginForm, RegistrationForm
@@ -30,10 +31,13 @@ def login():
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
         if user is None:
+            db.session.rollback()
+            audit.record("login_failed", status=400, email=(form.email.data or "")[:254])
             form.password.errors.append(_("Email or password is wrong."))
         else:
             db.session.commit()
             login_user(user, remember=form.remember.data)
+            audit.record("login_succeeded", status=302, user_id=user.id)
             return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form), (200 if request.method == "GET" else 400)
 
