@@ -1,0 +1,205 @@
+"""Read-only metric and drill-down queries (SQLAlchemy Core): every figure is a SQL sum, never a loop over cases.
+
+Four statements make a report: closures (and rejections), acceptances, cases open at the start, and
+first-instance conclusions. Each is grouped by the breakdown's column, or for ``month`` by the month its
+own date falls in, so a month's group is exactly the report of that month.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Select, and_, case, func, literal, or_, select, true
+from sqlalchemy.sql.elements import ColumnElement
+
+from ..extensions import db
+from ..labels import CHANNELS, IP_TYPES
+from ..models import CourtProceeding, Dispute, District, Organization
+from ..permissions import case_scope
+from . import conditions as cond
+from .definitions import COURT_SETS, figures
+from .periods import Period, StatsQuery
+
+D, C = Dispute, CourtProceeding
+NULL_KEY = "~"  # the group of cases without a value (no channel yet, no cause...), in URLs and forms
+COLUMNS = {"channel": D.channel, "organization": D.organization_id, "district": D.district_code,
+           "ip_type": D.ip_type, "cause": D.cause_code}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose cases a report counts: the permission function's condition, and the organisation it is tied to."""
+
+    condition: ColumnElement[bool]
+    organization_id: int | None = None
+
+    @classmethod
+    def of(cls, user) -> Scope:
+        org = user.organization_id if user.role == "org_admin" else None
+        return cls(case_scope(user), org)
+
+    @classmethod
+    def everything(cls) -> Scope:
+        return cls(true())
+
+
+def _count(condition: ColumnElement[bool]):
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def _families(p: Period, as_of: date) -> list[tuple[ColumnElement[bool], object, dict]]:
+    """(where, date column for month buckets, {count: aggregate}) of each statement."""
+    sets = cond.DISPUTE_CONDITIONS
+    closed = {name: _count(sets[name](p)) for name in (
+        "closed", "on_time", "mediation_settled", "mediation_failed", "mediation_declined", "ratings", "satisfied",
+        "rejected_filings")}
+    closed["days_total"] = func.coalesce(func.sum(case((cond.closed(p), cond.processing_days()), else_=0)), 0)
+    court = cond.court_conditions(p, as_of)
+    return [
+        (cond.within(D.closed_at, p), D.closed_at, closed),
+        (cond.received(p), D.accepted_at, {"received": func.count()}),
+        (cond.open_at_start(p), None, {"open_at_start": func.count()}),
+        (cond.concluded(p), C.first_instance_concluded_at, {name: _count(court[name]) for name in COURT_SETS
+                                                            if name != "acceptance_base"}),
+    ]
+
+
+def _bucket(column, months: list[tuple[str, Period]]):
+    """The month key of ``column`` (a UTC instant or a date) by comparison with the months' bounds."""
+    if column is C.first_instance_concluded_at:
+        return case(*[(column <= sub.last, literal(key)) for key, sub in months])
+    return case(*[(column < sub.end, literal(key)) for key, sub in months])
+
+
+def _grouped(scope: Scope, query: StatsQuery) -> dict[object, dict[str, int]]:
+    """key -> counts; key None for the totals when ``query.by`` is None."""
+    p, months = query.period, query.period.months()
+    out: dict[object, dict[str, int]] = {}
+    for where, date_column, aggregates in _families(p, query.as_of):
+        if date_column is None and query.by == "month":
+            _open_by_month(scope, months, out)
+            continue
+        key = None
+        if query.by == "month":
+            key = _bucket(date_column, months)
+        elif query.by is not None:
+            key = COLUMNS[query.by]
+        group = (literal(None) if key is None else key).label("group_key")
+        stmt = select(group, *[a.label(n) for n, a in aggregates.items()]).select_from(D)
+        if date_column is C.first_instance_concluded_at:
+            stmt = stmt.join(C, C.dispute_id == D.id)
+        stmt = stmt.where(where, scope.condition)
+        if key is not None:
+            stmt = stmt.group_by(group)
+        for row in db.session.execute(stmt).mappings():
+            out.setdefault(row["group_key"], {}).update({n: int(row[n] or 0) for n in aggregates})
+    return out
+
+
+def _open_by_month(scope: Scope, months: list[tuple[str, Period]], out: dict) -> None:
+    """Cases open at the start of each month, in one pass over the cases open at some month's start."""
+    first, last = months[0][1], months[-1][1]
+    stmt = select(*[_count(cond.open_at_start(sub)).label(f"m{i}") for i, (_key, sub) in enumerate(months)]).where(
+        D.accepted_at < last.start, or_(D.closed_at.is_(None), D.closed_at >= first.start), scope.condition)
+    row = db.session.execute(stmt).one()
+    for i, (key, _sub) in enumerate(months):
+        out.setdefault(key, {})["open_at_start"] = int(row[i] or 0)
+
+
+def _keys(scope: Scope, query: StatsQuery, found: set) -> list:
+    """The groups to show: every month, channel and IP type (empty ones too), the organisations and districts
+    in scope, and whatever else was found (None, the cases without a value, last)."""
+    listed: list = []
+    if query.by == "month":
+        listed = [key for key, _sub in query.period.months()]
+    elif query.by == "channel":
+        listed = list(CHANNELS)
+    elif query.by == "ip_type":
+        listed = list(IP_TYPES)
+    elif query.by == "organization":
+        stmt = select(Organization.id).order_by(Organization.code)
+        if scope.organization_id is not None:
+            stmt = stmt.where(Organization.id == scope.organization_id)
+        listed = list(db.session.execute(stmt).scalars())
+    elif query.by == "district":
+        listed = list(db.session.execute(select(District.code).order_by(District.code)).scalars())
+    extra = sorted((k for k in found if k is not None and k not in listed), key=str)
+    return listed + extra + ([None] if None in found else [])
+
+
+def org_codes() -> dict[int, str]:
+    return dict(db.session.execute(select(Organization.id, Organization.code)).all())
+
+
+def stats_report(scope: Scope, query: StatsQuery) -> dict:
+    """The report in the API's and the CLI's one JSON shape (issue 7): totals and, with ``by``, groups."""
+    totals = _grouped(scope, StatsQuery(query.period, query.as_of, None)).get(None, {})
+    body = {"from": query.period.first.isoformat(), "to": query.period.last.isoformat(),
+            "as_of": query.as_of.isoformat(), "totals": figures(totals), "groups": []}
+    if query.by is None:
+        return body
+    grouped = _grouped(scope, query)
+    codes = org_codes() if query.by == "organization" else {}
+    for key in _keys(scope, query, set(grouped)):
+        shown = codes.get(key, key) if query.by == "organization" else key
+        body["groups"].append({"key": shown, **figures(grouped.get(key, {}))})
+    return body
+
+
+# --- drill-down ------------------------------------------------------------------------------------------------
+
+CASE_COLUMNS = (D.id, D.tracking_no, D.title, D.status, D.closure, D.channel, Organization.code.label("organization"),
+                D.district_code, D.ip_type, D.cause_code, D.cause_name, D.filed_at, D.accepted_at, D.closed_at,
+                D.deadline_at, D.suspended_days, D.satisfaction)
+COURT_COLUMNS = (C.court_case_no, C.conclusion_type, C.first_instance_concluded_at, C.served_at, C.party_abroad,
+                 C.appeal_filed_at, C.appeal_period_ends_on)
+
+
+class UnknownGroup(LookupError):
+    """A drill-down key that names no group of the breakdown (an unknown month or organisation)."""
+
+
+def group_period(query: StatsQuery, key: str) -> Period:
+    for month, sub in query.period.months():
+        if month == key:
+            return sub
+    raise UnknownGroup(key)
+
+
+def _key_condition(by: str, key: str) -> ColumnElement[bool]:
+    column = COLUMNS[by]
+    if key == NULL_KEY:
+        return column.is_(None)
+    if by == "organization":
+        org_id = db.session.execute(select(Organization.id).where(Organization.code == key)).scalar_one_or_none()
+        if org_id is None:
+            raise UnknownGroup(key)
+        return column == org_id
+    return column == key
+
+
+def drilldown(scope: Scope, name: str, query: StatsQuery, key: str | None = None) -> Select:
+    """The cases (for court sets: the conclusions, with their case) behind set ``name``, in scope.
+
+    :param key: a group of ``query.by`` (a month narrows the period; ``NULL_KEY`` the cases without a value)
+    :raises KeyError: unknown set; :raises UnknownGroup: unknown month or organisation
+    """
+    p = query.period
+    extra: list[ColumnElement[bool]] = []
+    if key is not None and query.by == "month":
+        p = group_period(query, key)
+    elif key is not None and query.by is not None:
+        extra.append(_key_condition(query.by, key))
+    condition = cond.condition(name, p, query.as_of)
+    court = name in COURT_SETS
+    stmt = select(*CASE_COLUMNS, *(COURT_COLUMNS if court else ())).select_from(D)
+    stmt = stmt.outerjoin(Organization, Organization.id == D.organization_id)
+    if court:
+        stmt = stmt.join(C, C.dispute_id == D.id)
+    stmt = stmt.where(scope.condition, condition, and_(true(), *extra))
+    return stmt.order_by(D.id, C.id) if court else stmt.order_by(D.id)
+
+
+def drilldown_count(stmt: Select) -> int:
+    return db.session.execute(select(func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
