@@ -12,6 +12,7 @@ from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db, limiter
+from ..mediation.document_views import panel as documents_panel
 from ..mediation.queries import case_events
 from ..mediation.workflow import StaleCase, TransitionError, perform, record
 from ..models import Dispute, Evidence
@@ -73,6 +74,8 @@ def track_case(tracking_no: str):
         answer_form=AnswerForm(), evidence_form=EvidenceForm(), withdraw_form=WithdrawForm(),
         rating_form=RatingForm(), can_rate=dispute.status in RATEABLE and dispute.satisfaction is None,
         can_withdraw=dispute.status not in RATEABLE | {"rejected"},
+        # the case's documents, with the agreement to sign: the portal is where a claimant without a login signs
+        **documents_panel(dispute, current_user, tracked_ids()),
     )
 
 
