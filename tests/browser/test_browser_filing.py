@@ -8,7 +8,7 @@ import hashlib
 import pytest
 
 from tests.support.browser_data import fill_form, learned_on, pdf_file, png_file
-from tests.support.browser_steps import ACCESS_CODE, TRACKING_NO, file_design_complaint, open_in_portal
+from tests.support.browser_steps import ACCESS_CODE, TRACKING_NO, file_design_complaint, go, open_in_portal
 
 pytestmark = pytest.mark.browser
 
@@ -41,9 +41,9 @@ def test_foreign_rights_holder_switches_to_english_and_files_a_trademark_complai
     page.goto("/")
     assert page.locator("html").get_attribute("lang") == "zh-CN"
     holder.shot("home in chinese")
-    page.get_by_role("link", name="English").click()
+    go(page, page.get_by_role("link", name="English"))
     assert page.locator("html").get_attribute("lang") == "en"
-    page.get_by_role("link", name="File a complaint").first.click()
+    go(page, page.get_by_role("link", name="File a complaint").first)
     page.wait_for_url("**/file")
     fill_form(page, {
         "claimant-name": "Nordlicht Textiles GmbH", "claimant-id_number": "HRB 204518 (Amtsgericht Hamburg)",
@@ -59,17 +59,17 @@ def test_foreign_rights_holder_switches_to_english_and_files_a_trademark_complai
     }, {"ip_right-type": "trademark", "district": "通州区", "industry": "apparel"})
     page.locator('input[name="evidence"]').set_input_files([
         {"name": "test-purchase-receipt.pdf", "mimeType": "application/pdf", "buffer": pdf_file("Test purchase")}])
-    page.get_by_role("button", name="Where will my case go?").click()
+    go(page, page.get_by_role("button", name="Where will my case go?"))
     preview = page.locator("#routing-preview").inner_text()
     assert "People's mediation" in preview and "Nantong IP Dispute People's Mediation Committee" in preview, preview
     holder.shot("routing preview in english")
-    page.get_by_role("button", name="Submit the complaint").click()
+    go(page, page.get_by_role("button", name="Submit the complaint"))
     page.wait_for_url("**/file/done")
     assert "Your complaint was received" in page.locator("h1").inner_text()
     number = page.locator("#tracking-no").inner_text()
     assert TRACKING_NO.fullmatch(number) and ACCESS_CODE.fullmatch(page.locator("#access-code").inner_text())
     holder.shot("receipt in english")
-    page.get_by_role("link", name="Follow the case").click()
+    go(page, page.get_by_role("link", name="Follow the case"))
     page.wait_for_url(f"**/track/{number}")
     assert page.locator("#case-status").inner_text() == "Screening"
     assert "test-purchase-receipt.pdf" in page.locator("table.data").inner_text()

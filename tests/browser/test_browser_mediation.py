@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 
 from tests.support.browser_data import PEOPLE, fill_form, pdf_file
-from tests.support.browser_steps import ACCESS_CODE, file_design_complaint, log_in, open_in_portal
+from tests.support.browser_steps import ACCESS_CODE, file_design_complaint, go, log_in, open_in_portal
 
 pytestmark = pytest.mark.browser
 
@@ -21,20 +21,18 @@ TERMS = ("被申请人立即停止销售被控侵权床罩，并于三日内下�
 
 def act(page, action: str, button: str) -> None:
     """Press the button of one action form on the staff case page and wait for the page to come back."""
-    page.locator(f"form.action-{action}").get_by_role("button", name=button).click()
-    page.wait_for_load_state("load")
+    go(page, page.locator(f"form.action-{action}").get_by_role("button", name=button))
     assert not page.locator(".flash-error").count(), page.locator(".flash-error").all_inner_texts()
 
 
 def sign(person, number: str) -> None:
     """Open the agreement from the page in front of the person, read it and sign it."""
     page = person.page
-    page.get_by_role("link", name="阅读并签署").click()
+    go(page, page.get_by_role("link", name="阅读并签署"))
     page.wait_for_url(re.compile(rf"/cases/{number}/documents/\d+/sign$"))
     assert "被申请人立即停止销售被控侵权床罩" in page.locator("article.document-text").inner_text()
     page.get_by_label("我已阅读本协议并同意签署").check()
-    page.get_by_role("button", name="签署协议").click()
-    page.wait_for_load_state("load")
+    go(page, page.get_by_role("button", name="签署协议"))
     assert "您已签署" in page.locator(".flash-success").first.inner_text()
 
 
@@ -47,12 +45,12 @@ def test_mediator_settles_the_case_and_the_claimant_rates_it(journey):
     mediator = journey.actor("mediator")
     log_in(mediator, PEOPLE["textile_mediator"].email)
     page = mediator.page
-    page.get_by_role("link", name=re.compile("工作队列")).click()
+    go(page, page.get_by_role("link", name=re.compile("工作队列")))
     page.wait_for_url("**/cases/queue")
     row = page.locator("table.queue tr", has_text=number)
     assert "审查中" in row.inner_text()
     mediator.shot("queue")
-    row.get_by_role("link", name=number).click()
+    go(page, row.get_by_role("link", name=number))
     page.wait_for_url(f"**/cases/{number}")
     mediator.shot("case page in screening")
     act(page, "accept", "受理")
@@ -67,11 +65,10 @@ def test_mediator_settles_the_case_and_the_claimant_rates_it(journey):
     rpage = respondent.page
     rpage.goto("/cases/respond")
     fill_form(rpage, {"tracking_no": number, "invite_code": invitation})
-    rpage.get_by_role("button", name="查询", exact=True).click()
+    go(rpage, rpage.get_by_role("button", name="查询", exact=True))
     rpage.wait_for_url(f"**/cases/respond/{number}")
     respondent.shot("invitation")
-    rpage.get_by_role("button", name="我同意调解").click()
-    rpage.wait_for_load_state("load")
+    go(rpage, rpage.get_by_role("button", name="我同意调解"))
     assert "调解中" in rpage.locator("dl.facts").inner_text()
 
     page.reload()
@@ -89,8 +86,7 @@ def test_mediator_settles_the_case_and_the_claimant_rates_it(journey):
     documents = page.locator("section#documents")
     documents.locator("select[name=doc-kind]").select_option("mediation_agreement")
     documents.locator("[name=doc-terms]").fill("\n".join(TERMS))
-    documents.get_by_role("button", name="生成文书").click()
-    page.wait_for_load_state("load")
+    go(page, documents.get_by_role("button", name="生成文书"))
     assert "调解协议书" in documents.locator("table.data").inner_text()
     mediator.shot("agreement generated")
 
@@ -115,7 +111,6 @@ def test_mediator_settles_the_case_and_the_claimant_rates_it(journey):
     assert cpage.locator("#case-status").inner_text() == "已结案 (调解成功)"
     cpage.locator("[name=score]").fill("5")
     cpage.locator("[name=comment]").fill("调解员专业高效，两周内解决了纠纷。")
-    cpage.get_by_role("button", name="提交评价").click()
-    cpage.wait_for_load_state("load")
+    go(cpage, cpage.get_by_role("button", name="提交评价"))
     assert "感谢" in cpage.locator(".flash-success").inner_text()
     claimant.shot("closure rated")

@@ -6,6 +6,14 @@ import re
 
 from tests.support.browser_data import PASSWORD, company_uscc, design_patent, fill_form, learned_on
 
+
+def go(page, target) -> None:
+    """Click a link or a form's button and wait until the page the server answers with (after any redirect)
+    has loaded, so that the next step reads the new page and never the old one."""
+    with page.expect_navigation(wait_until="load"):
+        target.click()
+
+
 TRACKING_NO = re.compile(r"NTIP-\d{4}-\d{6}")
 ACCESS_CODE = re.compile(r"[2-9A-Z]{4}-[2-9A-Z]{4}")
 
@@ -18,7 +26,7 @@ def file_design_complaint(person, evidence: list[dict], *, respondent: str = "�
     page.goto("/")
     if shots:
         person.shot("home")
-    page.get_by_role("link", name="提交纠纷申请").first.click()
+    go(page, page.get_by_role("link", name="提交纠纷申请").first)
     page.wait_for_url("**/file")
     fill_form(page, {
         "claimant-name": "南通锦绣家纺有限公司", "claimant-id_number": company_uscc(),
@@ -34,16 +42,15 @@ def file_design_complaint(person, evidence: list[dict], *, respondent: str = "�
     page.locator('input[name="evidence"]').set_input_files(evidence)
     if shots:
         person.shot("form filled")
-    page.get_by_role("button", name="预览分流去向").click()
+    go(page, page.get_by_role("button", name="预览分流去向"))
     preview = page.locator("#routing-preview")
-    preview.wait_for()
     assert "行业调解" in preview.inner_text() and "家纺" in preview.inner_text()
     # the evidence went up with the preview and is kept as a draft, not asked for again
     drafts = page.locator("ul.files").inner_text()
     assert all(f["name"] in drafts for f in evidence), drafts
     if shots:
         person.shot("routing preview")
-    page.get_by_role("button", name="提交申请").click()
+    go(page, page.get_by_role("button", name="提交申请"))
     page.wait_for_url("**/file/done")
     number, code = page.locator("#tracking-no").inner_text(), page.locator("#access-code").inner_text()
     assert TRACKING_NO.fullmatch(number) and ACCESS_CODE.fullmatch(code), (number, code)
@@ -57,7 +64,7 @@ def open_in_portal(person, number: str, code: str) -> None:
     page = person.page
     page.goto("/track")
     fill_form(page, {"tracking_no": number, "access_code": code})
-    page.get_by_role("button", name="查询", exact=True).click()
+    go(page, page.get_by_role("button", name="查询", exact=True))
     page.wait_for_url(f"**/track/{number}")
 
 
@@ -65,5 +72,5 @@ def log_in(person, email: str) -> None:
     page = person.page
     page.goto("/login")
     fill_form(page, {"email": email, "password": PASSWORD})
-    page.locator("form.form").get_by_role("button", name="登录").click()
+    go(page, page.locator("form.form").get_by_role("button", name="登录"))
     page.wait_for_url(lambda url: "/login" not in url)
