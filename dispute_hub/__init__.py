@@ -64,6 +64,9 @@ def _init_extensions(app: Flask) -> None:
     i18n.init_app(app, babel)
     init_login(app)
     celery_init_app(app)
+    from .casesearch import init_app as init_casesearch
+
+    init_casesearch(app)
 
 
 def _render_migration_item(type_, obj, autogen_context):

@@ -30,7 +30,8 @@ def celery_init_app(app: Flask) -> Celery:
         task_default_queue="dispute_hub",
         broker_connection_retry_on_startup=True,
         timezone="Asia/Shanghai",
-        imports=("dispute_hub.tasks", "dispute_hub.routing.tasks", "dispute_hub.mediation.tasks"),
+        imports=("dispute_hub.tasks", "dispute_hub.routing.tasks", "dispute_hub.mediation.tasks",
+                 "dispute_hub.casesearch.tasks"),
         beat_schedule={
             "route-pending-filings": {"task": "routing.process_pending", "schedule": 300.0},
             "verify-event-chains-nightly": {
@@ -39,11 +40,13 @@ def celery_init_app(app: Flask) -> Celery:
             },
             "sweep-deadlines-hourly": {"task": "mediation.sweep_deadlines", "schedule": crontab(minute=5)},
             "send-pending-notifications": {"task": "mediation.send_pending", "schedule": 600.0},
+            "drain-search-outbox": {"task": "search.drain_outbox", "schedule": 60.0},
         },
     )
     celery.set_default()
     app.extensions["celery"] = celery
     from . import tasks  # noqa: F401  registers the tasks on this Celery app
+    from .casesearch import tasks as search_tasks  # noqa: F401
     from .mediation import tasks as mediation_tasks  # noqa: F401
     from .routing import tasks as routing_tasks  # noqa: F401
 

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..casesearch.entities import repeat_respondent_flags
 from ..extensions import db
 from ..labels import LABELS
 from ..models import Dispute, District, IPRight, Party, User, append_event, enqueue_index, utcnow
@@ -89,6 +90,7 @@ def _flags(filing: FilingData, today: date) -> list[dict]:
                 "en": hit.reason("en"),
             }
         )
+    flags.extend(repeat_respondent_flags(filing.respondents))
     if filing.accepted_elsewhere:
         flags.append(
             {
