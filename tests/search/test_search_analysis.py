@@ -74,8 +74,8 @@ def test_domain_terms_stay_whole_in_a_sentence(term: str) -> None:
 def test_segmentation_of_a_typical_filing() -> None:
     text = "被申请人未经许可在拼多多店铺销售假冒注册商标的床上用品四件套，侵犯申请人的注册商标专用权。"
 
+    # the party designations (被申请人, 申请人) are stop words: every complaint uses them
     assert analyze_query(text) == [
-        "被申请人",
         "未经许可",
         "拼多多",
         "店铺",
@@ -84,7 +84,6 @@ def test_segmentation_of_a_typical_filing() -> None:
         "床上用品",
         "四件套",
         "侵犯",
-        "申请人",
         "注册商标专用权",
     ]
 
