@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 import sqlalchemy as sa
 
 from dispute_hub.casesearch.tasks import backoff, drain
@@ -119,3 +120,27 @@ def test_backoff_grows_exponentially_and_is_capped():
 def test_beat_drains_the_outbox_every_minute(app):
     schedule = app.extensions["celery"].conf.beat_schedule
     assert schedule["drain-search-outbox"] == {"task": "search.drain_outbox", "schedule": 60.0}
+
+
+def test_on_a_worker_a_failed_drain_retries_with_backoff(db, make, failing_search, monkeypatch):
+    from celery.exceptions import Retry
+
+    from dispute_hub.casesearch.tasks import drain_outbox
+
+    case = make.dispute()
+    enqueue_index(case.id)
+    db.session.flush()
+    db.session.info.pop("search_outbox_written", None)  # committed without the inline drain
+    db.session.commit()
+    asked = []
+    monkeypatch.setattr(drain_outbox, "retry", lambda countdown: asked.append(countdown) or Retry())
+
+    drain_outbox.push_request(is_eager=False, retries=2)
+    try:
+        with pytest.raises(Retry):
+            drain_outbox.run()
+    finally:
+        drain_outbox.pop_request()
+
+    assert asked == [backoff(2)] == [40]
+    assert outbox(db)[0].attempts == 1 and outbox(db)[0].processed_at is None
