@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 from flask import url_for
 
-from tests.conftest import IsolatedClient
 from tests.support import access
 from tests.support.access import (
     Case,
@@ -18,7 +17,6 @@ from tests.support.access import (
     RespondentPortal,
     Roles,
 )
-from tests.support.databases import wipe
 
 STAFF = ("mediator", "org_admin", "admin")
 SEARCH = ("mediator", "org_admin", "liaison", "admin")
@@ -94,25 +92,13 @@ POLICY = {
 }
 
 
-@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+DATABASES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(scope="module", params=DATABASES)
 def world_app(request, tmp_path_factory):
     """One app and one world for the whole module (per database): the requests change nothing."""
-    from dispute_hub import create_app
-    from dispute_hub.extensions import db
-
-    url = request.getfixturevalue(f"{request.param}_url")
-    app = create_app({"ENV": "testing", "SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False,
-                      "INSTANCE_DIR": str(tmp_path_factory.mktemp("matrix") / "instance"),
-                      "SERVER_NAME": "localhost", "TASKS_RAISE": True})
-    app.test_client_class = IsolatedClient
-    with app.app_context():
-        wipe(db.engine)
-        world = access.build_world(db)
-        db.session.remove()
-        yield app, world
-        db.session.remove()
-        wipe(db.engine)
-        db.engine.dispose()
+    yield from access.serve_world(request, tmp_path_factory)
 
 
 def _rules(app):

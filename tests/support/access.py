@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 from urllib.parse import urlsplit
@@ -285,18 +286,49 @@ def _link_respondents(db, world: World, cases: dict) -> None:
             sa.select(RespondentLink.entity_id).where(RespondentLink.dispute_id == dispute.id)).scalar_one()
 
 
+def csrf_token(client, path: str = "/login") -> str | None:
+    """The CSRF token of this client's session, read from a page's form (None when CSRF is off)."""
+    page = client.get(path).get_data(as_text=True)
+    found = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+    return found.group(1) if found else None
+
+
 def unlock(client, world: World, who: str) -> None:
     """Log ``who`` in, or unlock case A with its access or invitation code."""
     number = world.numbers["A"]
     if who == "portal":
-        response = client.post("/track", data={"tracking_no": number, "access_code": ACCESS_CODE})
+        path, data = "/track", {"tracking_no": number, "access_code": ACCESS_CODE}
     elif who == "invitee":
-        response = client.post("/cases/respond", data={"tracking_no": number, "invite_code": INVITE_CODE})
+        path, data = "/cases/respond", {"tracking_no": number, "invite_code": INVITE_CODE}
     elif ROLE[who] is not None:
-        response = client.post("/login", data={"email": world.emails[who], "password": "correct-horse-battery"})
+        path, data = "/login", {"email": world.emails[who], "password": "correct-horse-battery"}
     else:
         return
+    token = csrf_token(client, path)
+    response = client.post(path, data={**data, **({"csrf_token": token} if token else {})})
     assert response.status_code == 302, (who, response.status_code)
+
+
+def serve_world(request, tmp_path_factory, **config):
+    """Module fixture body: one app and one world per database (``request.param``: sqlite or postgresql)."""
+    from dispute_hub import create_app
+    from dispute_hub.extensions import db
+    from tests.conftest import IsolatedClient
+    from tests.support.databases import wipe
+
+    url = request.getfixturevalue(f"{request.param}_url")
+    app = create_app({"ENV": "testing", "SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False,
+                      "INSTANCE_DIR": str(tmp_path_factory.mktemp("world") / "instance"),
+                      "SERVER_NAME": "localhost", "TASKS_RAISE": True, **config})
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        wipe(db.engine)
+        world = build_world(db)
+        db.session.remove()
+        yield app, world
+        db.session.remove()
+        wipe(db.engine)
+        db.engine.dispose()
 
 
 # -- judging a response ---------------------------------------------------------------------------------------
