@@ -26,6 +26,8 @@ def celery_init_app(app: Flask) -> Celery:
         # a worker that dies mid-task leaves the message to be redelivered; tasks are idempotent
         task_acks_late=True,
         task_reject_on_worker_lost=True,
+        # a message taken by a worker that was killed outright (no chance to reject it) comes back after this
+        broker_transport_options={"visibility_timeout": int(app.config["BROKER_VISIBILITY_TIMEOUT"])},
         worker_prefetch_multiplier=1,
         task_default_queue="dispute_hub",
         broker_connection_retry_on_startup=True,

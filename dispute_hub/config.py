@@ -38,6 +38,7 @@ SETTINGS: dict[str, tuple[str, object]] = {
     "SMTP_STARTTLS": ("DISPUTE_HUB_SMTP_STARTTLS", True),
     "SMS_GATEWAY": ("DISPUTE_HUB_SMS_GATEWAY", "dispute_hub.mediation.senders:LoggingSmsGateway"),
     "DEADLINE_WARN_DAYS": ("DISPUTE_HUB_DEADLINE_WARN_DAYS", 3),
+    "BROKER_VISIBILITY_TIMEOUT": ("DISPUTE_HUB_BROKER_VISIBILITY_TIMEOUT", 3600),
 }
 
 # Documented in the README table; kept here so the table and the code cannot drift.
@@ -64,6 +65,7 @@ DESCRIPTIONS = {
     "SMTP_STARTTLS": "1 to switch the SMTP connection to TLS with STARTTLS before logging in, 0 not to",
     "SMS_GATEWAY": "SMS gateway class as package.module:Class, built with the app config (default: log only)",
     "DEADLINE_WARN_DAYS": "days before a case's deadline that its mediator is warned",
+    "BROKER_VISIBILITY_TIMEOUT": "seconds after which Redis hands a task whose worker died mid-run to another worker",
 }
 
 _TRUE = {"1", "true", "yes", "on"}

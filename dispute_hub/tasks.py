@@ -24,6 +24,8 @@ def dispatch(task, *args) -> None:
         task.delay(*args)
     except Exception:
         log.exception("task %s%r failed; it will be retried by its periodic catch-up", task.name, args)
+        # inline, the task used the request's session: leave it usable for the response
+        db.session.rollback()
         if current_app.config.get("TASKS_RAISE"):
             raise
 

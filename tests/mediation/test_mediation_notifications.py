@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import logging
-import socket
-from email import message_from_bytes
-from email.policy import default as default_policy
 
 import pytest
 import sqlalchemy as sa
@@ -15,48 +12,13 @@ from dispute_hub.mediation.notifications import KINDS, Recipient, add_once, noti
 from dispute_hub.mediation.senders import SmtpEmailSender, sms_gateway
 from dispute_hub.mediation.tasks import dispatch_notifications, send_notification, send_pending
 from dispute_hub.models import CaseEvent, Notification, verify_chain
+from tests.support.smtp import SmtpServer, free_port
 from tests.support.worker import real_worker
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Collector:
-    """aiosmtpd handler keeping every envelope it receives."""
-
-    def __init__(self) -> None:
-        self.envelopes: list = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802  aiosmtpd's hook name
-        self.envelopes.append(envelope)
-        return "250 Message accepted for delivery"
-
-    def messages(self):
-        return [message_from_bytes(env.content, policy=default_policy) for env in self.envelopes]
-
-
-class SmtpServer:
-    def __init__(self, port: int) -> None:
-        from aiosmtpd.controller import Controller
-
-        self.port = port
-        self.handler = Collector()
-        self.controller = Controller(self.handler, hostname="127.0.0.1", port=port)
-
-    def start(self) -> SmtpServer:
-        self.controller.start()
-        return self
-
-    def stop(self) -> None:
-        self.controller.stop()
 
 
 @pytest.fixture
 def smtp(app):
-    server = SmtpServer(_free_port()).start()
+    server = SmtpServer(free_port()).start()
     app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=server.port, SMTP_STARTTLS=False,
                       SMTP_FROM="调解平台 <noreply@dispute-hub.test>")
     yield server
@@ -187,7 +149,7 @@ def test_unknown_kind_and_recipients_without_address(db, case):
 
 def test_smtp_down_fails_the_attempt_and_send_pending_delivers_later(app, db, case):
     dispute, _mediator, _admin = case
-    port = _free_port()
+    port = free_port()
     app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=port, SMTP_STARTTLS=False)
     (row,) = notify(dispute, "accepted", recipients=["respondents"], dedupe="accepted")
     db.session.commit()
