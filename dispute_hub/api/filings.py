@@ -9,10 +9,12 @@ from collections.abc import Mapping
 from flask import Response, abort, current_app, jsonify, request, url_for
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from werkzeug.exceptions import HTTPException
 
-from ..extensions import db
+from ..extensions import db, limiter
 from ..intake.schema import FilingInvalid, parse_filing
 from ..intake.services import FilingReceipt, district_lookup, find_by_idempotency_key, submit_filing
+from ..intake.views import FILING_LIMIT, FILING_SCOPE
 from ..mediation.queries import case_events
 from ..models import Dispute
 from ..permissions import case_scope, load_case
@@ -33,6 +35,15 @@ HIDDEN_DUPLICATE = {
     "message_zh": "可能与已有案件重复",
     "message_en": "possibly a duplicate of an earlier case",
 }
+
+
+def token_caller() -> bool:
+    """Limiter exemption: integrators with a token are identified and revocable; browsers are limited by address."""
+    try:
+        return request_principal().token is not None
+    except HTTPException:
+        # a bad token: the view answers 401 without doing anything, so there is nothing to count
+        return True
 
 
 def _iso(value) -> str | None:
@@ -135,6 +146,7 @@ def _receipt_response(receipt: FilingReceipt, principal: Principal) -> Response:
 
 
 @bp.post("/filings")
+@limiter.shared_limit(FILING_LIMIT, scope=FILING_SCOPE, exempt_when=token_caller)
 @require_scope("filings:write")
 def filings_create():
     principal = request_principal()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import jsonify
 from sqlalchemy import select
-from werkzeug.exceptions import HTTPException
 
 from ..extensions import db, limiter
 from ..intake.schema import FilingInvalid, parse_filing
@@ -16,19 +15,11 @@ from ..routing.explain import chosen_reason
 from ..routing.ruleset import RuleSet
 from ..routing.services import active_rules, shanghai_today, triage_filing
 from . import bp
-from .auth import request_principal, require_scope
-from .filings import invalid_filing_response, json_body
+from .auth import require_scope
+from .filings import invalid_filing_response, json_body, token_caller
 
 # anonymous visitors (the public form's preview) and session users, per client address; tokens are exempt
 RATE_LIMIT = "30 per minute"
-
-
-def _token_caller() -> bool:
-    try:
-        return request_principal().token is not None
-    except HTTPException:
-        # a bad token: the view answers 401 without triaging, so there is nothing to count
-        return True
 
 
 def _organization(code: str | None) -> dict | None:
@@ -57,7 +48,7 @@ def triage_result(classification: Classification, decision: Decision, rules: Rul
 
 
 @bp.post("/triage")
-@limiter.limit(RATE_LIMIT, exempt_when=_token_caller)
+@limiter.limit(RATE_LIMIT, exempt_when=token_caller)
 @require_scope("triage", anonymous=True)
 def triage_preview():
     body = json_body()

@@ -24,6 +24,9 @@ from .validators import ValidationError
 
 bp = Blueprint("intake", __name__)
 ARBITRATION_NOTE = "仲裁协议 / Arbitration agreement"
+# one count per address for the form and for a browser session's JSON filings (api/filings.py), so that
+# posting JSON to the API is no way around the form's limit
+FILING_LIMIT, FILING_SCOPE = "30 per hour", "filing"
 
 
 def _lang() -> str:
@@ -89,7 +92,7 @@ def _preview(filing) -> dict:
 
 
 @bp.route("/file", methods=["GET", "POST"])
-@limiter.limit("30 per hour", methods=["POST"])
+@limiter.shared_limit(FILING_LIMIT, scope=FILING_SCOPE, methods=["POST"])
 def new():
     form = IntakeForm()
     _prepare(form)
