@@ -102,6 +102,7 @@ def _register_blueprints(app: Flask) -> None:
     from .intake.views import bp as intake_bp
     from .mediation.views import bp as mediation_bp
     from .routing.views import bp as rules_admin_bp
+    from .stats.views import bp as stats_bp
 
-    for bp in (auth_bp, admin_bp, intake_bp, mediation_bp, api_bp, rules_admin_bp):
+    for bp in (auth_bp, admin_bp, intake_bp, mediation_bp, api_bp, rules_admin_bp, stats_bp):
         app.register_blueprint(bp)

@@ -18,9 +18,11 @@ def register(app: Flask) -> None:
         seed_demo_command,
         verify_chains_command,
     )
+    from .stats import stats_command
     from .triage import triage_command
 
     for command in (init_db_command, seed_demo_command, create_user_command, verify_chains_command,
                     create_api_token_command, import_cases_command, triage_command, retrain_classifier_command,
-                    import_court_outcomes_command, sweep_deadlines_command, similar_command, reindex_command):
+                    import_court_outcomes_command, sweep_deadlines_command, similar_command, reindex_command,
+                    stats_command):
         app.cli.add_command(command)

@@ -97,3 +97,6 @@ def figures(counts: dict[str, int]) -> dict[str, int | float | None]:
         else:
             out[field] = int(counts.get(field, 0))
     return out
+
+# who may see figures: liaison and platform admins all of them, organisation admins their organisation's
+STATS_ROLES = ("liaison", "org_admin", "admin")

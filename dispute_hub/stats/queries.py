@@ -132,11 +132,14 @@ def org_codes() -> dict[int, str]:
     return dict(db.session.execute(select(Organization.id, Organization.code)).all())
 
 
-def stats_report(scope: Scope, query: StatsQuery) -> dict:
-    """The report in the API's and the CLI's one JSON shape (issue 7): totals and, with ``by``, groups."""
-    totals = _grouped(scope, StatsQuery(query.period, query.as_of, None)).get(None, {})
+def stats_report(scope: Scope, query: StatsQuery, *, totals: bool = True) -> dict:
+    """The report in the API's and the CLI's one JSON shape (issue 7): totals and, with ``by``, groups.
+
+    :param totals: False skips the totals' statements (the dashboard's month trend, whose totals it has)
+    """
+    counts = _grouped(scope, StatsQuery(query.period, query.as_of, None)).get(None, {}) if totals else {}
     body = {"from": query.period.first.isoformat(), "to": query.period.last.isoformat(),
-            "as_of": query.as_of.isoformat(), "totals": figures(totals), "groups": []}
+            "as_of": query.as_of.isoformat(), "totals": figures(counts), "groups": []}
     if query.by is None:
         return body
     grouped = _grouped(scope, query)
@@ -149,11 +152,15 @@ def stats_report(scope: Scope, query: StatsQuery) -> dict:
 
 # --- drill-down ------------------------------------------------------------------------------------------------
 
-CASE_COLUMNS = (D.id, D.tracking_no, D.title, D.status, D.closure, D.channel, Organization.code.label("organization"),
-                D.district_code, D.ip_type, D.cause_code, D.cause_name, D.filed_at, D.accepted_at, D.closed_at,
-                D.deadline_at, D.suspended_days, D.satisfaction)
-COURT_COLUMNS = (C.court_case_no, C.conclusion_type, C.first_instance_concluded_at, C.served_at, C.party_abroad,
-                 C.appeal_filed_at, C.appeal_period_ends_on)
+CASE_COLUMNS = (
+    D.id, D.tracking_no, D.title, D.status, D.closure, D.channel, Organization.code.label("organization"),
+    D.district_code, D.ip_type, D.cause_code, D.cause_name, D.filed_at, D.accepted_at, D.closed_at, D.deadline_at,
+    D.suspended_days, D.satisfaction,
+)
+COURT_COLUMNS = (
+    C.id.label("proceeding_id"), C.court_case_no, C.conclusion_type, C.first_instance_concluded_at, C.served_at,
+    C.party_abroad, C.appeal_filed_at, C.appeal_period_ends_on,
+)
 
 
 class UnknownGroup(LookupError):
@@ -201,5 +208,29 @@ def drilldown(scope: Scope, name: str, query: StatsQuery, key: str | None = None
     return stmt.order_by(D.id, C.id) if court else stmt.order_by(D.id)
 
 
+def next_page(stmt: Select, court: bool, after: tuple | None, size: int) -> Select:
+    """The ``size`` rows of a drill-down after ``after`` (the last row's ``id``, and ``proceeding_id`` for court
+    sets): keyset pages, so an export of any length reads short queries and holds no cursor open."""
+    if after is not None:
+        stmt = stmt.where(or_(D.id > after[0], and_(D.id == after[0], C.id > after[1])) if court
+                          else D.id > after[0])
+    return stmt.limit(size)
+
+
 def drilldown_count(stmt: Select) -> int:
     return db.session.execute(select(func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
+
+
+def group_labels(by: str | None, keys: list) -> dict:
+    """Display names of group keys that are not codes of ``labels.py``: organisations, districts, causes."""
+    present = [k for k in keys if k is not None]
+    if by == "organization":
+        rows = select(Organization.code, Organization.name_zh, Organization.name_en)
+    elif by == "district":
+        rows = select(District.code, District.name_zh, District.name_en)
+    elif by == "cause" and present:
+        name = func.max(D.cause_name)
+        rows = select(D.cause_code, name, name).where(D.cause_code.in_(present)).group_by(D.cause_code)
+    else:
+        return {}
+    return {code: (zh, en) for code, zh, en in db.session.execute(rows)}
