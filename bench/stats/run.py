@@ -1,0 +1,204 @@
+"""Statistics queries at a national scale: N cases (default 1,000,000) in PostgreSQL, dashboard p50/p95.
+
+    DISPUTE_HUB_BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test \\
+        .venv/bin/python -m bench.stats.run [--n 1000000] [--repeat 20] [--explain]
+
+A scratch database is created beside the one the URL names and dropped afterwards. Cases over five years
+are written with COPY (a few minutes for a million), a court proceeding for one in twelve, then ANALYZEd.
+Timed: the report of the last full year by channel and by month (the API's statements), and the whole
+dashboard page through Flask's test client as a liaison officer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+
+import sqlalchemy as sa
+
+from dispute_hub import create_app
+from dispute_hub.extensions import db
+from dispute_hub.labels import IP_TYPES
+
+PASSWORD = "bench-password-2026"
+YEARS = 5
+CLOSURES = [("settled", 45), ("failed", 12), ("declined", 8), ("withdrawn", 8), ("referred", 10), ("adjudicated", 5)]
+CAUSES = [("0160", "侵害外观设计专利权纠纷"), ("0159", "侵害实用新型专利权纠纷"), ("0162", "侵害商标权纠纷"),
+          ("0153", "侵害作品信息网络传播权纠纷"), ("0170", "擅自使用他人有一定影响的商品名称、包装、装潢纠纷")]
+CASE_COLUMNS = ("id", "tracking_no", "title", "description", "status", "closure", "language", "channel",
+                "organization_id", "district_code", "ip_type", "cause_code", "cause_name", "signals", "flags", "claims",
+                "existing_proceedings", "arbitration_agreement", "consent_online", "filed_at", "accepted_at",
+                "closed_at", "deadline_at", "suspended_days", "satisfaction", "event_count", "version", "updated_at")
+COURT_COLUMNS = ("dispute_id", "court_case_no", "first_instance_concluded_at", "conclusion_type", "served_at",
+                 "party_abroad", "appeal_filed_at", "appeal_period_ends_on")
+
+
+def _case(i: int, rng: random.Random, start: datetime, span: float, orgs: list[tuple[int, str, str | None]]):
+    """One case row (naive UTC, as UTCDateTime stores), and its court proceeding row or None."""
+    org_id, channel, district = rng.choice(orgs)
+    filed = start + timedelta(seconds=rng.uniform(0, span))
+    rejected = rng.random() < 0.06
+    accepted = None if rejected else filed + timedelta(hours=rng.uniform(1, 120))
+    closed = filed + timedelta(days=rng.uniform(1, 3)) if rejected else None
+    closure = "rejected" if rejected else None
+    if accepted is not None and rng.random() < 0.93:
+        closed = accepted + timedelta(days=rng.expovariate(1 / 28))
+        closure = rng.choices([c for c, _ in CLOSURES], [w for _, w in CLOSURES])[0]
+    now = start + timedelta(seconds=span)
+    if closed is not None and closed > now:
+        closed, closure = None, None
+    deadline = accepted + timedelta(days=rng.choice((30, 30, 15, 90))) if accepted else None
+    cause = rng.choice(CAUSES)
+    row = (i, f"NTIP-{filed.year}-{i:07d}", f"知识产权纠纷{i}", "被申请人在网店销售侵权产品。",
+           "rejected" if rejected else ("closed" if closed else "in_mediation"), closure, "zh", channel, org_id,
+           district, rng.choice(IP_TYPES), cause[0], cause[1], "[]", "[]", "{}", "{}", False, True, filed, accepted,
+           closed, deadline, rng.choice((0, 0, 0, 5)), rng.choices([None, 5, 4, 3, 2, 1], [40, 33, 18, 5, 2, 2])[0]
+           if closed and not rejected else None, 0, 1, now)
+    court = None
+    if closure == "referred" or (accepted and rng.random() < 0.03):
+        concluded = (closed or accepted) + timedelta(days=rng.uniform(30, 200))
+        if concluded < now:
+            kind = rng.choices(["judgment", "ruling", "mediation", "withdrawal"], [50, 15, 25, 10])[0]
+            served = concluded.date() + timedelta(days=rng.randint(1, 10))
+            days = None if kind in ("mediation", "withdrawal") else (15 if kind == "judgment" else 10)
+            appeal = served + timedelta(days=rng.randint(1, 12)) if days and rng.random() < 0.12 else None
+            court = (i, f"（{concluded.year}）苏06知民初{i}号", concluded.date(), kind, served, False, appeal,
+                     served + timedelta(days=days) if days else None)
+    return row, court
+
+
+def seed(app, rng: random.Random, n: int) -> None:
+    from dispute_hub.models import Organization, User
+    from dispute_hub.reference import load_reference
+
+    end = datetime.now(UTC).replace(tzinfo=None, hour=0, minute=0, second=0, microsecond=0)
+    start = end - timedelta(days=365 * YEARS)
+    with app.app_context():
+        load_reference()
+        from werkzeug.security import generate_password_hash
+
+        db.session.add(User(email="liaison@bench.example", name="联络员", role="liaison",
+                            password_hash=generate_password_hash(PASSWORD)))
+        db.session.commit()
+        orgs = [(o.id, (o.channels or ["people_mediation"])[0], o.district_code)
+                for o in db.session.execute(sa.select(Organization)).scalars()]
+        raw = db.engine.raw_connection()
+        try:
+            with raw.cursor() as cursor:
+                courts = []
+                with cursor.copy(f"COPY disputes ({', '.join(CASE_COLUMNS)}) FROM STDIN") as copy:
+                    for i in range(1, n + 1):
+                        row, court = _case(i, rng, start, (end - start).total_seconds(), orgs)
+                        copy.write_row(row)
+                        if court:
+                            courts.append(court)
+                with cursor.copy(f"COPY court_proceedings ({', '.join(COURT_COLUMNS)}) FROM STDIN") as copy:
+                    for court in courts:
+                        copy.write_row(court)
+                cursor.execute("SELECT setval('disputes_id_seq', (SELECT max(id) FROM disputes))")
+            raw.commit()
+        finally:
+            raw.close()
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(sa.text("VACUUM ANALYZE"))
+        print(f"  {n} cases, {len(courts)} first-instance proceedings, {len(orgs)} organisations")
+
+
+def timed(label: str, call: Callable[[], object], repeat: int) -> None:
+    for _ in range(2):
+        call()
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        call()
+        samples.append(time.perf_counter() - started)
+    cuts = statistics.quantiles(samples, n=100, method="inclusive")
+    print(f"  {label:<52} p50 {cuts[49] * 1000:8.1f} ms   p95 {cuts[94] * 1000:8.1f} ms   (n={repeat})")
+
+
+def bench(app, repeat: int, explain: bool) -> None:
+    from dispute_hub.stats.periods import Period, StatsQuery
+    from dispute_hub.stats.queries import Scope, stats_report
+
+    year = date.today().year - 1
+    period, as_of = Period(date(year, 1, 1), date(year, 12, 31)), date.today()
+    with app.app_context():
+        for by in ("channel", "month", "organization", "cause"):
+            query = StatsQuery(period, as_of, by)
+            timed(f"stats_report {year} by {by} (totals + groups)", lambda q=query: stats_report(Scope.everything(), q),
+                  repeat)
+            db.session.rollback()
+        if explain:
+            _explain(period, as_of)
+    client = app.test_client()
+    response = client.post("/login", data={"email": "liaison@bench.example", "password": PASSWORD})
+    assert response.status_code == 302, response.status_code
+
+    def page(url: str) -> Callable[[], object]:
+        def call() -> object:
+            got = client.get(url)
+            assert got.status_code == 200, (url, got.status_code)
+            return got
+
+        return call
+
+    params = f"from={year}-01-01&to={year}-12-31&as_of={as_of}"
+    timed(f"GET /stats/?by=channel ({year}, dashboard + trend)", page(f"/stats/?{params}&by=channel"), repeat)
+    timed(f"GET /api/v1/stats?by=month ({year})", page(f"/api/v1/stats?{params}&by=month"), repeat)
+    timed("GET /stats/cases?set=closed (first page of the list)", page(f"/stats/cases?set=closed&{params}"), repeat)
+
+
+def _explain(period, as_of) -> None:
+    from dispute_hub.models import CourtProceeding, Dispute
+    from dispute_hub.stats.queries import Scope, _families
+
+    for where, column, aggregates in _families(period, as_of):
+        first = list(aggregates.items())[:1]
+        stmt = sa.select(*[a.label(n) for n, a in first]).select_from(Dispute)
+        if column is CourtProceeding.first_instance_concluded_at:
+            stmt = stmt.join(CourtProceeding, CourtProceeding.dispute_id == Dispute.id)
+        stmt = stmt.where(where, Scope.everything().condition)
+        compiled = stmt.compile(dialect=db.engine.dialect, compile_kwargs={"literal_binds": True})
+        print("---", list(aggregates)[:3])
+        for row in db.session.execute(sa.text(f"EXPLAIN ANALYZE {compiled}")):
+            print("   ", row[0])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, default=1_000_000, help="cases to create")
+    parser.add_argument("--repeat", type=int, default=20, help="timed runs per query or page")
+    parser.add_argument("--explain", action="store_true", help="print the plans of the report's statements")
+    args = parser.parse_args(argv)
+    url = os.environ.get("DISPUTE_HUB_BENCH_DATABASE_URL")
+    if not url or not url.startswith("postgresql"):
+        print("set DISPUTE_HUB_BENCH_DATABASE_URL to a PostgreSQL server (a scratch database is made beside it)")
+        return 2
+    from tests.support.databases import create_scratch_database, drop_scratch_database, prepare_schema
+
+    scratch = create_scratch_database(url)
+    try:
+        prepare_schema(scratch)
+        with tempfile.TemporaryDirectory() as tmp:
+            app = create_app({"ENV": "testing", "SQLALCHEMY_DATABASE_URI": scratch, "INSTANCE_DIR": tmp,
+                              "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False})
+            started = time.perf_counter()
+            seed(app, random.Random(2026), args.n)
+            print(f"stats bench on PostgreSQL: seeded in {time.perf_counter() - started:.0f} s")
+            bench(app, args.repeat, args.explain)
+            with app.app_context():
+                db.engine.dispose()
+    finally:
+        drop_scratch_database(url, scratch)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
