@@ -137,12 +137,19 @@ def stats_report(scope: Scope, query: StatsQuery, *, totals: bool = True) -> dic
 
     :param totals: False skips the totals' statements (the dashboard's month trend, whose totals it has)
     """
-    counts = _grouped(scope, StatsQuery(query.period, query.as_of, None)).get(None, {}) if totals else {}
+    grouped = _grouped(scope, query) if query.by is not None else {}
+    counts: dict[str, int] = {}
+    if query.by not in (None, "month"):
+        # every case falls in exactly one group (None included), so the totals are the groups' sums
+        for group in grouped.values():
+            for name, value in group.items():
+                counts[name] = counts.get(name, 0) + value
+    elif totals:
+        counts = _grouped(scope, StatsQuery(query.period, query.as_of, None)).get(None, {})
     body = {"from": query.period.first.isoformat(), "to": query.period.last.isoformat(),
             "as_of": query.as_of.isoformat(), "totals": figures(counts), "groups": []}
     if query.by is None:
         return body
-    grouped = _grouped(scope, query)
     codes = org_codes() if query.by == "organization" else {}
     for key in _keys(scope, query, set(grouped)):
         shown = codes.get(key, key) if query.by == "organization" else key
