@@ -95,3 +95,41 @@ def fill_form(page, values: dict[str, str], selects: dict[str, str] | None = Non
         page.locator(f'[name="{name}"]').fill(value)
     for name, value in (selects or {}).items():
         page.locator(f'select[name="{name}"]').select_option(value)
+
+
+def history_lines(year: int) -> list[dict]:
+    """Cases the people's mediation committee handled earlier this year, as its spreadsheet export would have
+    them for ``import-cases``: six closed (three rated, one of them badly), four still open."""
+    org, channel = "nt-ip-people-mediation", "people_mediation"
+    shops = [
+        ("南通市优品床上用品有限公司", "trademark", "侵害商标权纠纷"),
+        ("海门区锦华布艺商行", "copyright", "侵害著作权纠纷"),
+        ("如皋市恒达纺织品有限公司", "patent", "侵害外观设计专利权纠纷"),
+        ("启东市星辰家居用品店", "trademark", "侵害商标权纠纷"),
+        ("南通市崇川区美家家纺店", "copyright", "侵害著作权纠纷"),
+    ]
+    closed = [("settled", 5), ("settled", 3), ("failed", 2), ("settled", None), ("withdrawn", None), ("settled", None)]
+    lines = []
+    for n in range(10):
+        respondent, ip_type, cause = shops[n % len(shops)]
+        month = 2 + n % 8
+        line = {
+            "external_id": f"NTRMTJ-{year}-{n + 1:03d}",
+            "description": f"申请人发现{respondent}未经许可销售侵权商品，请求停止侵权并赔偿损失。",
+            "claimant": {"kind": "company", "name": "南通锦绣家纺有限公司"},
+            "respondents": [{"kind": "company", "name": respondent}],
+            "ip_right": {"type": ip_type}, "district": "崇川区", "industry": "home_textile",
+            "filed_at": f"{year}-{month:02d}-03T09:30:00+08:00", "channel": channel, "organization": org,
+            "cause_name": cause,
+        }
+        if n < len(closed):
+            closure, rating = closed[n]
+            line |= {"closure": closure, "closed_at": f"{year}-{month:02d}-25T16:00:00+08:00"}
+            if closure != "withdrawn":
+                line["accepted_at"] = f"{year}-{month:02d}-05"
+            if rating:
+                line["satisfaction"] = rating
+        else:
+            line |= {"status": "in_mediation", "accepted_at": f"{year}-{month:02d}-05"}
+        lines.append(line)
+    return lines
