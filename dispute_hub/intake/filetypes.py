@@ -321,6 +321,8 @@ class ZipSummary:
 
 
 _RATIO_FLOOR = 1 << 20  # entries smaller than 1 MiB may compress as well as they like
+_ARCHIVE_RATIO_FLOOR = 8 << 20  # ... unless together they expand past 8 MiB
+_BOMB = ("compression_ratio", "压缩比异常，疑似“压缩炸弹”", "expands suspiciously much (a possible zip bomb)")
 _UNSAFE_NAME = re.compile(r"(?:^[/\\]|^[A-Za-z]:|(?:^|[/\\])\.\.(?:[/\\]|$)|[\x00-\x1f])")
 
 
@@ -346,9 +348,10 @@ def inspect_zip(source: bytes | BinaryIO, *, max_entries: int = 1000, max_total_
     """Check an archive without extracting it; raises ValidationError for a bomb or an unsafe entry.
 
     Refuses more than ``max_entries`` entries, a total uncompressed size over ``max_total_size``, an
-    entry over 1 MiB that expands more than ``max_ratio`` times, overlapping entries (the non-recursive
-    bomb), absolute or ``..`` paths, symbolic links and encrypted entries. Sizes come from the central
-    directory; zipfile stops reading an entry at its declared size, so a lying header cannot exceed it.
+    entry over 1 MiB or a whole archive over 8 MiB that expands more than ``max_ratio`` times, overlapping
+    entries (the non-recursive bomb), absolute or ``..`` paths, symbolic links and encrypted entries. Sizes
+    come from the central directory; zipfile stops reading an entry at its declared size, so a lying header
+    cannot exceed it.
     """
     f = io.BytesIO(source) if isinstance(source, bytes | bytearray) else source
     claimed = _eocd_entries(f)
@@ -369,6 +372,9 @@ def inspect_zip(source: bytes | BinaryIO, *, max_entries: int = 1000, max_total_
     total = sum(i.file_size for i in infos)
     if total > max_total_size:
         raise _zip_error(field, "too_large", "解压后过大", "would be too large once extracted")
+    # many entries each under the floor can still add up to a bomb (500 × 1 MiB from a few dozen KiB)
+    if total >= _ARCHIVE_RATIO_FLOOR and total > max_ratio * max(sum(i.compress_size for i in infos), 1):
+        raise _zip_error(field, *_BOMB)
     ordered = sorted(infos, key=lambda i: i.header_offset)
     for first, second in zip(ordered, ordered[1:], strict=False):
         # a local header takes at least 30 bytes before its data, so a legitimate archive never fails this
@@ -387,5 +393,4 @@ def _check_entry(info: zipfile.ZipInfo, field: str, max_ratio: int) -> None:
     if info.flag_bits & 0x1:
         raise _zip_error(field, "encrypted", "已加密，无法检查", "is encrypted and cannot be checked")
     if info.file_size >= _RATIO_FLOOR and info.file_size > max_ratio * max(info.compress_size, 1):
-        raise _zip_error(field, "compression_ratio", "压缩比异常，疑似“压缩炸弹”",
-                         "expands suspiciously much (a possible zip bomb)")
+        raise _zip_error(field, *_BOMB)
