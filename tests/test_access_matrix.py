@@ -60,6 +60,7 @@ POLICY = {
     "mediation.respond": Public(),
     "mediation.respond_case": RespondentPortal(),
     "mediation.respond_answer": RespondentPortal(),
+    "mediation.respond_rate": RespondentPortal(),
     "admin.index": Roles("admin"),
     "admin.audit_log": Roles("admin"),
     "admin.new_organization": Roles("admin"),

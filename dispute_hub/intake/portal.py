@@ -14,6 +14,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ..extensions import db, limiter
 from ..mediation.document_views import panel as documents_panel
 from ..mediation.queries import case_events
+from ..mediation.ratings import RATEABLE, may_rate, rate_case
 from ..mediation.workflow import StaleCase, TransitionError, perform, record
 from ..models import Dispute, Evidence
 from ..permissions import load_case, tracked_ids
@@ -23,7 +24,6 @@ from .services import check_access_code
 from .validators import ValidationError
 from .views import _lang, bp
 
-RATEABLE = {"settled", "failed", "declined", "referred", "decided", "closed", "withdrawn"}
 PORTAL_LABEL = "申请人（查询码） / Claimant (portal)"
 
 
@@ -72,7 +72,7 @@ def track_case(tracking_no: str):
     return render_template(
         "intake/case.html", case=dispute, events=events, request_reason=request_reason,
         answer_form=AnswerForm(), evidence_form=EvidenceForm(), withdraw_form=WithdrawForm(),
-        rating_form=RatingForm(), can_rate=dispute.status in RATEABLE and dispute.satisfaction is None,
+        rating_form=RatingForm(), can_rate=may_rate(dispute, "claimant"),
         can_withdraw=dispute.status not in RATEABLE | {"rejected"},
         # the case's documents, with the agreement to sign: the portal is where a claimant without a login signs
         **documents_panel(dispute, current_user, tracked_ids()),
@@ -160,12 +160,10 @@ def withdraw(tracking_no: str):
 def rate(tracking_no: str):
     dispute = _claimant_case(tracking_no)
     form = RatingForm()
-    if dispute.status not in RATEABLE or dispute.satisfaction is not None or not form.validate_on_submit():
+    if not may_rate(dispute, "claimant") or not form.validate_on_submit():
         flash(_("The rating could not be saved: choose 1 to 5, once, after the case ends."), "error")
         return redirect(url_for("intake.track_case", tracking_no=tracking_no))
-    dispute.satisfaction = form.score.data
-    record(dispute, "rated", actor=_actor(), actor_label=PORTAL_LABEL,
-           data={"score": form.score.data, "comment": form.comment.data or None})
+    rate_case(dispute, "claimant", form.score.data, form.comment.data, actor=_actor(), actor_label=PORTAL_LABEL)
     return _finish(dispute, [], _("Thank you for your rating."))
 
 

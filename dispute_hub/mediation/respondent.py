@@ -14,9 +14,11 @@ from werkzeug import Response
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db, limiter
+from ..intake.forms import RatingForm
 from ..models import CaseDocument, Dispute, Party
 from .case_actions import RESPONDENT_LABEL, case_sessions, record_response
 from .case_forms import RespondentAnswerForm, RespondLoginForm
+from .ratings import may_rate, rate_case
 from .views import bp
 from .workflow import StaleCase, TransitionError
 
@@ -77,7 +79,8 @@ def respond_case(tracking_no: str):
     form = RespondentAnswerForm(formdata=None, data={"version": dispute.version})
     return render_template("mediation/respond_case.html", case=dispute, party=party, form=form,
                            documents=documents, sessions=case_sessions(dispute),
-                           claimants=[p.name for p in dispute.parties_in("claimant")])
+                           claimants=[p.name for p in dispute.parties_in("claimant")],
+                           rating_form=RatingForm(), can_rate=may_rate(dispute, "respondent"))
 
 
 @bp.post("/respond/<tracking_no>")
@@ -101,4 +104,24 @@ def respond_answer(tracking_no: str) -> Response:
     flash(_("Thank you: you consented to mediation. The mediator will contact you.")
           if form.response.data == "consented" else _("Your refusal was recorded; mediation will not take place."),
           "success")
+    return back
+
+
+@bp.post("/respond/<tracking_no>/rate")
+def respond_rate(tracking_no: str) -> Response:
+    """The respondent's own rating of the handling, once the case has ended."""
+    party = _unlocked_party(tracking_no)
+    form = RatingForm()
+    back = redirect(url_for("mediation.respond_case", tracking_no=tracking_no))
+    if not form.validate():
+        flash(_("The rating could not be saved: choose 1 to 5, once, after the case ends."), "error")
+        return back
+    try:
+        rate_case(party.dispute, "respondent", form.score.data, form.comment.data, actor_label=RESPONDENT_LABEL)
+        db.session.commit()
+    except TransitionError:
+        db.session.rollback()
+        flash(_("The rating could not be saved: choose 1 to 5, once, after the case ends."), "error")
+        return back
+    flash(_("Thank you for your rating."), "success")
     return back

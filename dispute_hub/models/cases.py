@@ -76,7 +76,9 @@ class Dispute(db.Model):
     # the deadline rule (mediation/deadlines rules.toml id, e.g. "people_mediation.conclude") deadline_at follows
     deadline_rule: Mapped[str | None] = mapped_column(String(64))
     suspended_days: Mapped[int] = mapped_column(Integer, default=0)
+    # 1–5 ratings at the end: the claimant's, and the respondent's (DESIGN.md §6 counts each rating)
     satisfaction: Mapped[int | None] = mapped_column(Integer)
+    respondent_satisfaction: Mapped[int | None] = mapped_column(Integer)
 
     # head of the hash chain of case events, so that deleting the newest event is detected too
     event_count: Mapped[int] = mapped_column(Integer, default=0)

@@ -88,6 +88,16 @@ def _mediation(p: Period, closures: tuple[str, ...]) -> ColumnElement[bool]:
     return and_(closed(p), D.channel.in_(sorted(MEDIATION)), D.closure.in_(closures))
 
 
+# 满意度 counts ratings, not cases: the claimant's and the respondent's each count once
+RATINGS = (D.satisfaction, D.respondent_satisfaction)
+
+
+def rating_counts(p: Period) -> dict[str, list[ColumnElement[bool]]]:
+    """Per figure, one condition per rating column: the figure is their sum; its list is their union."""
+    return {"ratings": [and_(closed(p), column.is_not(None)) for column in RATINGS],
+            "satisfied": [and_(closed(p), column >= 4) for column in RATINGS]}
+
+
 def rejected_filings(p: Period) -> ColumnElement[bool]:
     return and_(D.accepted_at.is_(None), D.closure == "rejected", within(D.closed_at, p))
 
@@ -102,8 +112,8 @@ DISPUTE_CONDITIONS: dict[str, Callable[[Period], ColumnElement[bool]]] = {
     "mediation_failed": lambda p: _mediation(p, FAILED),
     "mediation_declined": lambda p: _mediation(p, ("declined",)),
     "mediation_base": lambda p: _mediation(p, MEDIATION_CLOSURES),
-    "ratings": lambda p: and_(closed(p), D.satisfaction.is_not(None)),
-    "satisfied": lambda p: and_(closed(p), D.satisfaction >= 4),
+    "ratings": lambda p: and_(closed(p), or_(*(column.is_not(None) for column in RATINGS))),
+    "satisfied": lambda p: and_(closed(p), or_(*(column >= 4 for column in RATINGS))),
     "rejected_filings": rejected_filings,
 }
 

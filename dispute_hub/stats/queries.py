@@ -52,8 +52,9 @@ def _families(p: Period, as_of: date) -> list[tuple[ColumnElement[bool], object,
     """(where, date column for month buckets, {count: aggregate}) of each statement."""
     sets = cond.DISPUTE_CONDITIONS
     closed = {name: _count(sets[name](p)) for name in (
-        "closed", "on_time", "mediation_settled", "mediation_failed", "mediation_declined", "ratings", "satisfied",
-        "rejected_filings")}
+        "closed", "on_time", "mediation_settled", "mediation_failed", "mediation_declined", "rejected_filings")}
+    for name, parts in cond.rating_counts(p).items():
+        closed[name] = sum((_count(part) for part in parts[1:]), _count(parts[0]))
     closed["days_total"] = func.coalesce(func.sum(case((cond.closed(p), cond.processing_days()), else_=0)), 0)
     court = cond.court_conditions(p, as_of)
     return [
@@ -162,7 +163,7 @@ def stats_report(scope: Scope, query: StatsQuery, *, totals: bool = True) -> dic
 CASE_COLUMNS = (
     D.id, D.tracking_no, D.title, D.status, D.closure, D.channel, Organization.code.label("organization"),
     D.district_code, D.ip_type, D.cause_code, D.cause_name, D.filed_at, D.accepted_at, D.closed_at, D.deadline_at,
-    D.suspended_days, D.satisfaction,
+    D.suspended_days, D.satisfaction, D.respondent_satisfaction,
 )
 COURT_COLUMNS = (
     C.id.label("proceeding_id"), C.court_case_no, C.conclusion_type, C.first_instance_concluded_at, C.served_at,

@@ -12,7 +12,7 @@ from ..labels import label
 def case_header(court: bool) -> list[str]:
     header = [_("Tracking number"), _("Title"), _("Status"), _("Closure"), _("Channel"), _("Organisation"),
               _("District"), _("IP type"), _("Case cause"), _("Filed"), _("Accepted"), _("Closed"), _("Deadline"),
-              _("Days suspended"), _("Rating")]
+              _("Days suspended"), _("Claimant's rating"), _("Respondent's rating")]
     if court:
         header += [_("Court case number"), _("Conclusion"), _("Concluded on"), _("Served on"), _("Party abroad"),
                    _("Appeal filed on"), _("Last day to appeal")]
@@ -25,7 +25,8 @@ def case_rows(rows: Iterable, court: bool, locale: str) -> Iterator[list]:
         cells = [row.tracking_no, row.title, label("status", row.status, locale),
                  label("closure", row.closure, locale), label("channel", row.channel, locale), row.organization,
                  row.district_code, label("ip_type", row.ip_type, locale), row.cause_name, row.filed_at,
-                 row.accepted_at, row.closed_at, row.deadline_at, row.suspended_days, row.satisfaction]
+                 row.accepted_at, row.closed_at, row.deadline_at, row.suspended_days, row.satisfaction,
+                 row.respondent_satisfaction]
         if court:
             cells += [row.court_case_no, row.conclusion_type, row.first_instance_concluded_at, row.served_at,
                       row.party_abroad, row.appeal_filed_at, row.appeal_period_ends_on]

@@ -6,6 +6,7 @@ import pytest
 
 from dispute_hub.extensions import limiter
 from dispute_hub.mediation import case_actions as svc
+from dispute_hub.mediation.queries import case_events
 from dispute_hub.mediation.transitions import TransitionError
 from dispute_hub.models import CaseDocument, Dispute, verify_chain
 
@@ -104,3 +105,28 @@ def test_staff_record_an_offline_consent_only_with_a_note(db, invited):
     assert dispute.status == "in_mediation" and verify_chain(dispute).ok
     with pytest.raises(TransitionError, match="already_answered"):
         svc.record_response(dispute, respondent.id, "declined", role="respondent", expected_version=None)
+
+
+def test_the_respondent_rates_once_after_the_case_ends(client, db, invited):
+    dispute, respondent, _, code = invited
+    _open(client, dispute, code)
+    early = client.post(f"/cases/respond/{dispute.tracking_no}/rate", data={"score": "5"})
+    assert early.status_code == 302 and _fresh(db, dispute).respondent_satisfaction is None  # not ended yet
+    case = _fresh(db, dispute)
+    case.status = "settled"
+    db.session.commit()
+    assert "评价" in client.get(f"/cases/respond/{dispute.tracking_no}").get_data(as_text=True)
+    client.post(f"/cases/respond/{dispute.tracking_no}/rate", data={"score": "4", "comment": "调解员很耐心"})
+    client.post(f"/cases/respond/{dispute.tracking_no}/rate", data={"score": "1"})  # only once
+    case = _fresh(db, dispute)
+    assert (case.respondent_satisfaction, case.satisfaction) == (4, None)
+    (event,) = [e for e in case_events(case) if e.kind == "rated"]
+    assert event.data == {"role": "respondent", "score": 4, "comment": "调解员很耐心"} and verify_chain(case).ok
+
+
+def test_a_rating_needs_the_invitation_code(client, db, invited):
+    dispute, _, _, _ = invited
+    dispute.status = "settled"
+    db.session.commit()
+    assert client.post(f"/cases/respond/{dispute.tracking_no}/rate", data={"score": "5"}).status_code == 404
+    assert _fresh(db, dispute).respondent_satisfaction is None

@@ -77,6 +77,7 @@ def world(db, make):
             closed_at=at(closed) if closed else None,
             deadline_at=end_of_day(date.fromisoformat(deadline)) if deadline else None,
             suspended_days=suspended, satisfaction=rating)
+    cases["referred"].respondent_satisfaction = 4  # the respondent rated it; the claimant did not
     users = {"liaison": make.user("liaison"), "admin": make.user("admin"),
              "org_admin_b": make.user("org_admin", orgs["B"]), "mediator": make.user("mediator", orgs["A"]),
              "claimant": make.user("claimant")}

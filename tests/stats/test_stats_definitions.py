@@ -8,7 +8,8 @@ March 2025, as of 22 April 2025:
 - on time: all but closed_last_day (due 20 Mar); declined has no deadline; referred closed on its last day = 4/5.
 - days: 39−5, 10, 15, 52, 18 → 129/5 = 25.8.
 - mediation (people's and court-linked): settled 1, failed 2 (in_and_out; referred after failure), declined 1.
-- ratings: 5, 3, 4, 5 → 3 of 4; the rejected and the unaccepted withdrawn filing count nowhere; rejected 1.
+- ratings: 5, 3, 4, 5 by claimants and 4 by the respondent of referred → 4 of 5; the rejected and the
+  unaccepted withdrawn filing count nowhere; rejected 1.
 - conclusions in March on accepted cases: 6; stood: judgment_abroad (30 days, ends 7 Apr), court_mediation,
   appealed_after_as_of (the appeal is after as_of) = 3; appealed 1; pending: window_ends_on_as_of, not_served.
 """
@@ -32,7 +33,7 @@ EXPECTED = {
     "received": 4, "open_at_start": 3, "closed": 5, "closure_rate": 5 / 7,
     "first_instance_concluded": 6, "accepted": 3, "appealed": 1, "pending_appeal": 2, "acceptance_rate": 3 / 4,
     "mediation_settled": 1, "mediation_failed": 2, "mediation_declined": 1, "mediation_success_rate": 1 / 4,
-    "on_time": 4, "on_time_rate": 4 / 5, "avg_days": 25.8, "ratings": 4, "satisfied": 3, "satisfaction_rate": 3 / 4,
+    "on_time": 4, "on_time_rate": 4 / 5, "avg_days": 25.8, "ratings": 5, "satisfied": 4, "satisfaction_rate": 4 / 5,
     "rejected_filings": 1,
 }
 MEMBERS = {
@@ -41,7 +42,7 @@ MEMBERS = {
     "closed": {"closed_last_day", "in_and_out", "declined", "referred", "adjudicated"},
     "on_time": {"in_and_out", "declined", "referred", "adjudicated"},
     "mediation_failed": {"in_and_out", "referred"},
-    "ratings": {"closed_last_day", "in_and_out", "declined", "adjudicated"},
+    "ratings": {"closed_last_day", "in_and_out", "declined", "adjudicated", "referred"},
     "rejected_filings": {"rejected"},
 }
 COURT_MEMBERS = {
@@ -164,3 +165,12 @@ def test_sql_appeal_states_agree_with_the_appeals_module(db, world, as_of):
     for proceeding in db.session.execute(sa.select(CourtProceeding)).scalars():
         if proceeding.id in states:
             assert states[proceeding.id] == proceeding_state(proceeding, as_of).state, proceeding.court_case_no
+
+
+def test_a_case_rated_by_both_parties_counts_two_ratings(db, world):
+    world["cases"]["in_and_out"].respondent_satisfaction = 2  # its claimant gave 3
+    db.session.commit()
+    totals = stats_report(Scope.everything(), query())["totals"]
+    assert (totals["ratings"], totals["satisfied"], totals["satisfaction_rate"]) == (6, 4, pytest.approx(4 / 6))
+    rows = db.session.execute(drilldown(Scope.everything(), "ratings", query())).all()
+    assert _names(world, rows) == MEMBERS["ratings"]  # the list names each rated case once

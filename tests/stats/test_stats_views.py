@@ -27,7 +27,7 @@ def test_roles_without_statistics_get_403_and_strangers_the_login(client, auth, 
 def test_dashboard_tiles_flag_the_missed_targets_and_link_every_number(client, auth, world):
     auth.login(world["users"]["liaison"])
     page = client.get(f"/stats/?{PARAMS}&by=channel").get_data(as_text=True)
-    assert "71.4%" in page and "75.0%" in page  # closure 5/7, acceptance 3/4, satisfaction 3/4
+    assert "71.4%" in page and "75.0%" in page and "80.0%" in page  # closure 5/7, acceptance 3/4, satisfaction 4/5
     assert page.count("Target missed") + page.count("未达标") == 3
     for name in ("closed", "closure_base", "acceptance_base", "pending_appeal", "rejected_filings"):
         assert f"set={name}" in page
@@ -66,7 +66,8 @@ def test_csv_export_of_a_drill_down_and_of_a_breakdown(client, auth, world, monk
     response = client.get(f"/stats/cases.csv?set=ratings&{PARAMS}")
     assert response.status_code == 200 and response.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
-    assert len(rows) == 1 + 4 and sorted(r[14] for r in rows[1:]) == ["3", "4", "5", "5"]
+    assert len(rows) == 1 + 5 and sorted(r[14] for r in rows[1:]) == ["", "3", "4", "5", "5"]
+    assert sorted(r[15] for r in rows[1:]) == ["", "", "", "", "4"]  # the respondent's rating of referred
     breakdown = client.get(f"/stats/breakdown.csv?by=channel&{PARAMS}").get_data(as_text=True).lstrip("\ufeff")
     table = list(csv.reader(io.StringIO(breakdown)))
     assert table[1][:2] == ["total", ""] and table[1][4] == "5"
