@@ -36,13 +36,17 @@ def kick_drain() -> None:
     state = current_app.extensions.get(EXTENSION)
     if state is None:
         return
-    inline = current_app.config["TASKS_INLINE"]
-    if inline and state.paused():
-        return
-    from .tasks import drain_outbox
+    from .tasks import drain, drain_outbox
 
     try:
-        drain_outbox.delay()
+        if not current_app.config["TASKS_INLINE"]:
+            drain_outbox.delay()
+        elif not state.paused():
+            # Run here, in an app context of its own (so a session of its own), rather than through an
+            # eager task: Celery marks eager runs in one process-wide flag, which concurrent request
+            # threads would leave set, breaking result.get() for everyone after.
+            with current_app._get_current_object().app_context():
+                drain()
     except Exception:
         log.exception("search outbox drain could not run; the next one catches up")
 
