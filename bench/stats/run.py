@@ -35,7 +35,8 @@ CAUSES = [("0160", "侵害外观设计专利权纠纷"), ("0159", "侵害实用�
 CASE_COLUMNS = ("id", "tracking_no", "title", "description", "status", "closure", "language", "channel",
                 "organization_id", "district_code", "ip_type", "cause_code", "cause_name", "signals", "flags", "claims",
                 "existing_proceedings", "arbitration_agreement", "consent_online", "filed_at", "accepted_at",
-                "closed_at", "deadline_at", "suspended_days", "satisfaction", "event_count", "version", "updated_at")
+                "closed_at", "deadline_at", "suspended_days", "satisfaction", "respondent_satisfaction", "event_count",
+                "version", "updated_at")
 COURT_COLUMNS = ("dispute_id", "court_case_no", "first_instance_concluded_at", "conclusion_type", "served_at",
                  "party_abroad", "appeal_filed_at", "appeal_period_ends_on")
 
@@ -56,11 +57,13 @@ def _case(i: int, rng: random.Random, start: datetime, span: float, orgs: list[t
         closed, closure = None, None
     deadline = accepted + timedelta(days=rng.choice((30, 30, 15, 90))) if accepted else None
     cause = rng.choice(CAUSES)
+    rated = closed is not None and not rejected
+    rating = rng.choices([None, 5, 4, 3, 2, 1], [40, 33, 18, 5, 2, 2])[0] if rated else None
+    respondent_rating = rng.choices([None, 5, 4, 3, 2, 1], [60, 15, 12, 7, 3, 3])[0] if rated else None
     row = (i, f"NTIP-{filed.year}-{i:07d}", f"知识产权纠纷{i}", "被申请人在网店销售侵权产品。",
            "rejected" if rejected else ("closed" if closed else "in_mediation"), closure, "zh", channel, org_id,
            district, rng.choice(IP_TYPES), cause[0], cause[1], "[]", "[]", "{}", "{}", False, True, filed, accepted,
-           closed, deadline, rng.choice((0, 0, 0, 5)), rng.choices([None, 5, 4, 3, 2, 1], [40, 33, 18, 5, 2, 2])[0]
-           if closed and not rejected else None, 0, 1, now)
+           closed, deadline, rng.choice((0, 0, 0, 5)), rating, respondent_rating, 0, 1, now)
     court = None
     if closure == "referred" or (accepted and rng.random() < 0.03):
         concluded = (closed or accepted) + timedelta(days=rng.uniform(30, 200))
@@ -106,9 +109,14 @@ def seed(app, rng: random.Random, n: int) -> None:
             raw.commit()
         finally:
             raw.close()
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(sa.text("VACUUM ANALYZE"))
+    _analyze(app)
+    with app.app_context():
         print(f"  {n} cases, {len(courts)} first-instance proceedings, {len(orgs)} organisations")
+
+
+def _analyze(app) -> None:
+    with app.app_context(), db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(sa.text("VACUUM ANALYZE"))
 
 
 def timed(label: str, call: Callable[[], object], repeat: int) -> None:
@@ -176,6 +184,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=1_000_000, help="cases to create")
     parser.add_argument("--repeat", type=int, default=20, help="timed runs per query or page")
     parser.add_argument("--explain", action="store_true", help="print the plans of the report's statements")
+    parser.add_argument("--keep", action="store_true", help="keep the seeded scratch database and print its URL")
+    parser.add_argument("--database", help="a database seeded by an earlier --keep run: migrate it to the head "
+                                           "and measure again without seeding")
     args = parser.parse_args(argv)
     url = os.environ.get("DISPUTE_HUB_BENCH_DATABASE_URL")
     if not url or not url.startswith("postgresql"):
@@ -183,20 +194,26 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     from tests.support.databases import create_scratch_database, drop_scratch_database, prepare_schema
 
-    scratch = create_scratch_database(url)
+    scratch = args.database or create_scratch_database(url)
     try:
         prepare_schema(scratch)
         with tempfile.TemporaryDirectory() as tmp:
             app = create_app({"ENV": "testing", "SQLALCHEMY_DATABASE_URI": scratch, "INSTANCE_DIR": tmp,
                               "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False})
             started = time.perf_counter()
-            seed(app, random.Random(2026), args.n)
-            print(f"stats bench on PostgreSQL: seeded in {time.perf_counter() - started:.0f} s")
+            if args.database:
+                _analyze(app)
+            else:
+                seed(app, random.Random(2026), args.n)
+            print(f"stats bench on PostgreSQL: ready in {time.perf_counter() - started:.0f} s")
             bench(app, args.repeat, args.explain)
             with app.app_context():
                 db.engine.dispose()
     finally:
-        drop_scratch_database(url, scratch)
+        if args.keep or args.database:
+            print(f"kept: --database {scratch}")
+        else:
+            drop_scratch_database(url, scratch)
     return 0
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     String,
@@ -87,6 +88,13 @@ class Dispute(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     __mapper_args__ = {"version_id_col": version}
+    # statistics (stats/queries.py): counts of cases closed in a period read the index alone; first-instance
+    # conclusions join their case by id and read its date and breakdown columns from this index, not the table
+    __table_args__ = (
+        Index("ix_disputes_closed_at_accepted_at", "closed_at", "accepted_at"),
+        Index("ix_disputes_id_stats", "id", "accepted_at", "channel", "organization_id", "district_code", "ip_type",
+              "cause_code"),
+    )
 
     organization: Mapped[Organization | None] = relationship()
     mediator: Mapped[User | None] = relationship(foreign_keys=[mediator_id])
@@ -186,6 +194,12 @@ class CourtProceeding(db.Model):
     party_abroad: Mapped[bool] = mapped_column(Boolean, default=False)
     appeal_filed_at: Mapped[date | None] = mapped_column(Date)
     appeal_period_ends_on: Mapped[date | None] = mapped_column(Date)
+
+    # the conclusions of a period with what their appeal state needs, read from the index alone (stats)
+    __table_args__ = (
+        Index("ix_court_proceedings_concluded_stats", "first_instance_concluded_at", "dispute_id", "conclusion_type",
+              "appeal_filed_at", "appeal_period_ends_on"),
+    )
 
     dispute: Mapped[Dispute] = relationship(back_populates="court_proceedings")
 
