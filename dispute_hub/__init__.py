@@ -60,6 +60,9 @@ def _init_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(PACKAGE_DIR / "migrations"), render_as_batch=True,
                      compare_type=True, render_item=_render_migration_item)
     csrf.init_app(app)
+    # Flask-Limiter keeps the last app's RATELIMIT_ENABLED on the shared limiter as every later app's default
+    # (one app built with limits off, e.g. a benchmark, would switch them off for all): each app states its own
+    app.config.setdefault("RATELIMIT_ENABLED", True)
     limiter.init_app(app)
     i18n.init_app(app, babel)
     init_login(app)
