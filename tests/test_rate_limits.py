@@ -87,3 +87,17 @@ def test_integrators_with_a_token_are_not_limited_like_browsers(client, db, make
     codes = [client.post("/api/v1/filings", json={}, headers=headers).status_code
              for _ in range(GUESSES["file"][2] + 1)]
     assert codes == [422] * len(codes)
+
+
+def test_an_app_built_with_limits_off_leaves_them_on_for_the_next_app(app):
+    """Benchmarks and fault tests build apps with RATELIMIT_ENABLED off; Flask-Limiter's shared limiter would
+    carry that into every later app of the process."""
+    from dispute_hub import create_app
+
+    settings = {k: app.config[k] for k in ("ENV", "SQLALCHEMY_DATABASE_URI", "INSTANCE_DIR", "SERVER_NAME")}
+    create_app({**settings, "RATELIMIT_ENABLED": False})
+    later = create_app({**settings, "WTF_CSRF_ENABLED": False})
+    limiter.reset()
+    path, data, count = GUESSES["login"]
+    client = later.test_client()
+    assert _burst(client, path, data, count + 1)[-1] == 429
