@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
-from flask import render_template
+from flask import current_app, render_template
 
 from ..mediation.pdf import html_to_pdf
 from .dashboard import KPIS, group_name, trend_charts
@@ -42,5 +43,6 @@ def report_html(scope: Scope, month: date, as_of_text: str | None) -> str:
 
 
 def report_pdf(scope: Scope, month: date, as_of_text: str | None) -> bytes:
-    html = render_template("stats/report.html", pdf=True, **report_context(scope, month, as_of_text))
+    css = (Path(current_app.static_folder) / "css" / "report.css").read_text(encoding="utf-8")
+    html = render_template("stats/report.html", pdf=True, report_css=css, **report_context(scope, month, as_of_text))
     return html_to_pdf(html, title=f"dispute_hub {month:%Y-%m}")

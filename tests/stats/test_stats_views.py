@@ -90,6 +90,7 @@ def test_monthly_report_as_html_and_pdf(client, auth, world):
     auth.login(world["users"]["liaison"])
     html = client.get(f"/stats/report?month=2025-03&as_of={AS_OF}").get_data(as_text=True)
     assert "2025-03-01" in html and "<svg" in html and "71.4%" in html
+    assert "<style" not in html and "css/report.css" in html  # the CSP (style-src 'self') refuses inline styles
     response = client.get(f"/stats/report.pdf?month=2025-03&as_of={AS_OF}")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.get_data())).pages)
