@@ -99,8 +99,9 @@ def public_flags(dispute: Dispute, principal: Principal) -> list[dict]:
 
     A possible-duplicate flag names another case; its tracking number and reason are kept only when
     the caller may open that case, so that filing under someone else's name cannot reveal their cases.
+    Staff-only flags (a respondent's record of adverse outcomes) are never shown to a filer.
     """
-    flags = dispute.flags or []
+    flags = [f for f in dispute.flags or [] if not f.get("staff_only")]
     named = {f["tracking_no"] for f in flags if f.get("tracking_no")}
     visible: set[str] = set()
     if named:

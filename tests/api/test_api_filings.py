@@ -215,6 +215,18 @@ def test_duplicate_flags_name_only_cases_the_filer_may_open(client, make, distri
     assert theirs not in status.get_data(as_text=True)
 
 
+def test_staff_only_flags_never_reach_the_filer(client, db, districts, headers, filing_body):
+    filed = client.post(URL, json=filing_body(), headers=headers).get_json()["tracking_no"]
+    dispute = db.session.execute(sa.select(Dispute).where(Dispute.tracking_no == filed)).scalar_one()
+    dispute.flags = [*dispute.flags, {"code": "possible_repeat_infringer", "staff_only": True,
+                                      "zh": "被申请人此前有 3 件不利结果", "en": "3 earlier adverse outcomes"}]
+    db.session.commit()
+    status = client.get(f"{URL}/{filed}", headers=headers)
+    assert status.status_code == 200
+    assert "possible_repeat_infringer" not in status.get_data(as_text=True)
+    assert "不利结果" not in status.get_data(as_text=True)
+
+
 def test_a_filing_with_a_foreign_claimant_and_a_trademark(client, districts, headers, filing_body):
     body = filing_body(
         claimant={"kind": "company", "name": "Nordic Linen AB", "id_number": "556677-8899", "country": "SE",
