@@ -83,28 +83,35 @@ def respond_case(tracking_no: str):
                            rating_form=RatingForm(), can_rate=may_rate(dispute, "respondent"))
 
 
-@bp.post("/respond/<tracking_no>")
-def respond_answer(tracking_no: str) -> Response:
-    party = _unlocked_party(tracking_no)
-    form = RespondentAnswerForm()
+def _save(tracking_no: str, write, done: str, invalid: str) -> Response:
+    """Run one service for the unlocked respondent, commit, and come back to its page with ``done`` or the
+    refusal in the visitor's language (``invalid`` when the form itself did not validate)."""
     back = redirect(url_for("mediation.respond_case", tracking_no=tracking_no))
-    if not form.validate():
-        flash(_("Nothing was saved."), "error")
-        return back
     try:
-        record_response(party.dispute, party.id, form.response.data, role="respondent", actor_label=RESPONDENT_LABEL,
-                        expected_version=form.version.data)
+        write()
         db.session.commit()
     except (TransitionError, StaleCase, StaleDataError) as exc:
         db.session.rollback()
         refusal = StaleCase() if isinstance(exc, StaleDataError) else exc
         english = str(get_locale() or "zh").startswith("en")
-        flash(getattr(refusal, "message_en" if english else "message_zh", str(refusal)), "error")
+        flash(getattr(refusal, "message_en" if english else "message_zh", invalid), "error")
         return back
-    flash(_("Thank you: you consented to mediation. The mediator will contact you.")
-          if form.response.data == "consented" else _("Your refusal was recorded; mediation will not take place."),
-          "success")
+    flash(done, "success")
     return back
+
+
+@bp.post("/respond/<tracking_no>")
+def respond_answer(tracking_no: str) -> Response:
+    party = _unlocked_party(tracking_no)
+    form = RespondentAnswerForm()
+    if not form.validate():
+        flash(_("Nothing was saved."), "error")
+        return redirect(url_for("mediation.respond_case", tracking_no=tracking_no))
+    done = (_("Thank you: you consented to mediation. The mediator will contact you.")
+            if form.response.data == "consented" else _("Your refusal was recorded; mediation will not take place."))
+    return _save(tracking_no, lambda: record_response(
+        party.dispute, party.id, form.response.data, role="respondent", actor_label=RESPONDENT_LABEL,
+        expected_version=form.version.data), done, _("Nothing was saved."))
 
 
 @bp.post("/respond/<tracking_no>/rate")
@@ -112,16 +119,9 @@ def respond_rate(tracking_no: str) -> Response:
     """The respondent's own rating of the handling, once the case has ended."""
     party = _unlocked_party(tracking_no)
     form = RatingForm()
-    back = redirect(url_for("mediation.respond_case", tracking_no=tracking_no))
+    refused = _("The rating could not be saved: choose 1 to 5, once, after the case ends.")
     if not form.validate():
-        flash(_("The rating could not be saved: choose 1 to 5, once, after the case ends."), "error")
-        return back
-    try:
-        rate_case(party.dispute, "respondent", form.score.data, form.comment.data, actor_label=RESPONDENT_LABEL)
-        db.session.commit()
-    except TransitionError:
-        db.session.rollback()
-        flash(_("The rating could not be saved: choose 1 to 5, once, after the case ends."), "error")
-        return back
-    flash(_("Thank you for your rating."), "success")
-    return back
+        flash(refused, "error")
+        return redirect(url_for("mediation.respond_case", tracking_no=tracking_no))
+    return _save(tracking_no, lambda: rate_case(party.dispute, "respondent", form.score.data, form.comment.data,
+                                                actor_label=RESPONDENT_LABEL), _("Thank you for your rating."), refused)
