@@ -33,7 +33,7 @@ def celery_init_app(app: Flask) -> Celery:
         broker_connection_retry_on_startup=True,
         timezone="Asia/Shanghai",
         imports=("dispute_hub.tasks", "dispute_hub.routing.tasks", "dispute_hub.mediation.tasks",
-                 "dispute_hub.casesearch.tasks"),
+                 "dispute_hub.casesearch.tasks", "dispute_hub.stats.tasks"),
         beat_schedule={
             "route-pending-filings": {"task": "routing.process_pending", "schedule": 300.0},
             "verify-event-chains-nightly": {
@@ -43,6 +43,7 @@ def celery_init_app(app: Flask) -> Celery:
             "sweep-deadlines-hourly": {"task": "mediation.sweep_deadlines", "schedule": crontab(minute=5)},
             "send-pending-notifications": {"task": "mediation.send_pending", "schedule": 600.0},
             "drain-search-outbox": {"task": "search.drain_outbox", "schedule": 60.0},
+            "refresh-stats-rollup": {"task": "stats.refresh_rollup", "schedule": 600.0},
         },
     )
     celery.set_default()
@@ -51,5 +52,6 @@ def celery_init_app(app: Flask) -> Celery:
     from .casesearch import tasks as search_tasks  # noqa: F401
     from .mediation import tasks as mediation_tasks  # noqa: F401
     from .routing import tasks as routing_tasks  # noqa: F401
+    from .stats import tasks as stats_tasks  # noqa: F401
 
     return celery

@@ -10,6 +10,7 @@ def register(app: Flask) -> None:
     from .intake import import_cases_command
     from .mediation import sweep_deadlines_command
     from .retrain import retrain_classifier_command
+    from .rollup import stats_rollup_command
     from .search import reindex_command, similar_command
     from .setup import (
         create_api_token_command,
@@ -24,5 +25,5 @@ def register(app: Flask) -> None:
     for command in (init_db_command, seed_demo_command, create_user_command, verify_chains_command,
                     create_api_token_command, import_cases_command, triage_command, retrain_classifier_command,
                     import_court_outcomes_command, sweep_deadlines_command, similar_command, reindex_command,
-                    stats_command):
+                    stats_command, stats_rollup_command):
         app.cli.add_command(command)

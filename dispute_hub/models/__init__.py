@@ -25,6 +25,7 @@ from .mediation import (
 )
 from .outbox import SearchOutbox, enqueue_index
 from .reference import CHANNELS, ORG_KINDS, District, Organization
+from .rollup import StatsDay, StatsDirtyDay, StatsRollupState
 from .routing import ClassificationCorrection, RuleTableVersion
 from .tokens import SCOPES, ApiToken, find_token, issue_token
 from .types import UTCDateTime, utcnow
@@ -38,4 +39,5 @@ __all__ = [
     "CaseEvent", "ChainReport", "CourtProceeding", "Dispute", "District", "Evidence", "IPRight",
     "MediatorProfile", "Organization", "Party", "SearchOutbox", "TrackingCounter", "User", "UTCDateTime",
     "append_event", "enqueue_index", "utcnow", "verify_chain",
+    "StatsDay", "StatsDirtyDay", "StatsRollupState",
 ]

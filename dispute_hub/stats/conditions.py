@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from sqlalchemy import Integer, and_, not_, or_
+from sqlalchemy import Date, Integer, and_, not_, or_
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
@@ -27,6 +27,13 @@ FAILED = ("failed", "referred")
 MEDIATION_CLOSURES = ("settled", "declined", *FAILED)
 
 
+class shanghai_date(FunctionElement):  # noqa: N801  SQL function naming
+    """The Shanghai calendar date of a naive-UTC timestamp (the daily rollup's day)."""
+
+    type = Date()
+    inherit_cache = True
+
+
 class shanghai_day(FunctionElement):  # noqa: N801  SQL function naming
     """Days since 1970-01-01 of a naive-UTC timestamp's Shanghai calendar date, for day differences."""
 
@@ -34,17 +41,20 @@ class shanghai_day(FunctionElement):  # noqa: N801  SQL function naming
     inherit_cache = True
 
 
+@compiles(shanghai_date, "postgresql")
 @compiles(shanghai_day, "postgresql")
 def _pg_day(element, compiler, **kw):
     column = compiler.process(element.clauses, **kw)
-    return f"(CAST(({column} AT TIME ZONE 'UTC') AT TIME ZONE 'Asia/Shanghai' AS DATE) - DATE '1970-01-01')"
+    day = f"CAST(({column} AT TIME ZONE 'UTC') AT TIME ZONE 'Asia/Shanghai' AS DATE)"
+    return day if isinstance(element, shanghai_date) else f"({day} - DATE '1970-01-01')"
 
 
+@compiles(shanghai_date, "sqlite")
 @compiles(shanghai_day, "sqlite")
 def _sqlite_day(element, compiler, **kw):
     # SQLite has no time-zone data; Shanghai has kept UTC+8 without daylight saving since 1991
-    column = compiler.process(element.clauses, **kw)
-    return f"CAST(julianday(date({column}, '+8 hours')) - 2440587.5 AS INTEGER)"
+    day = f"date({compiler.process(element.clauses, **kw)}, '+8 hours')"
+    return day if isinstance(element, shanghai_date) else f"CAST(julianday({day}) - 2440587.5 AS INTEGER)"
 
 
 def within(column, period: Period) -> ColumnElement[bool]:
@@ -64,6 +74,13 @@ def received(p: Period) -> ColumnElement[bool]:
 
 def open_at_start(p: Period) -> ColumnElement[bool]:
     return and_(D.accepted_at < p.start, or_(D.closed_at.is_(None), D.closed_at >= p.start))
+
+
+def ever_open() -> ColumnElement[bool]:
+    """A case that was open for a while: not closed, or closed no earlier than accepted. Such a case is open at
+    the start of a day exactly when it was accepted before that day and not closed before it, so the cases open
+    at a day's start are those accepted on the days before less those closed on the days before (the rollup)."""
+    return and_(is_case(), or_(D.closed_at.is_(None), D.closed_at >= D.accepted_at))
 
 
 def closure_base(p: Period) -> ColumnElement[bool]:

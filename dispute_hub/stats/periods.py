@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -54,6 +54,17 @@ class Period:
             out.append((f"{day.year:04d}-{day.month:02d}", Period(day, min(self.last, following - timedelta(days=1)))))
             day = following
         return out
+
+
+def runs(days: Iterable[date]) -> list[Period]:
+    """The days joined into periods of consecutive days, in order."""
+    out: list[Period] = []
+    for day in sorted(set(days)):
+        if out and out[-1].last + timedelta(days=1) == day:
+            out[-1] = Period(out[-1].first, day)
+        else:
+            out.append(Period(day, day))
+    return out
 
 
 @dataclass(frozen=True)

@@ -1,16 +1,15 @@
 """Read-only metric and drill-down queries (SQLAlchemy Core): every figure is a SQL sum, never a loop over cases.
 
-Four statements make a report: closures (and rejections), acceptances, cases open at the start, and
-first-instance conclusions. Each is grouped by the breakdown's column, or for ``month`` by the month its
-own date falls in, so a month's group is exactly the report of that month.
+A report's counts come from the daily rollup where it has them (``rolled.py``: the days rolled up, and the
+live tables for the rest) and otherwise straight from the case tables (``live.py``); both give the same
+figures. Drill-down lists always read the case tables.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
-from sqlalchemy import Select, and_, case, func, literal, or_, select, true
+from sqlalchemy import Select, and_, func, or_, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..extensions import db
@@ -18,13 +17,15 @@ from ..labels import CHANNELS, IP_TYPES
 from ..models import CourtProceeding, Dispute, District, Organization
 from ..permissions import case_scope
 from . import conditions as cond
+from . import live, rolled
 from .definitions import COURT_SETS, figures
+from .live import COLUMNS
 from .periods import Period, StatsQuery
 
 D, C = Dispute, CourtProceeding
 NULL_KEY = "~"  # the group of cases without a value (no channel yet, no cause...), in URLs and forms
-COLUMNS = {"channel": D.channel, "organization": D.organization_id, "district": D.district_code,
-           "ip_type": D.ip_type, "cause": D.cause_code}
+# roles whose case_scope is every case, or exactly their organisation's: the scopes the rollup keeps
+ROLLED_ROLES = ("admin", "liaison", "org_admin")
 
 
 @dataclass(frozen=True)
@@ -33,79 +34,29 @@ class Scope:
 
     condition: ColumnElement[bool]
     organization_id: int | None = None
+    # the condition is every case (organization_id None) or exactly organization_id's cases, which the daily
+    # rollup keeps counts for; any other scope is counted from the case tables
+    rolled: bool = False
 
     @classmethod
     def of(cls, user) -> Scope:
         org = user.organization_id if user.role == "org_admin" else None
-        return cls(case_scope(user), org)
+        whole = user.role in ROLLED_ROLES and (user.role != "org_admin" or org is not None)
+        return cls(case_scope(user), org, whole)
 
     @classmethod
     def everything(cls) -> Scope:
-        return cls(true())
+        return cls(true(), None, True)
 
 
-def _count(condition: ColumnElement[bool]):
-    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
-
-def _families(p: Period, as_of: date) -> list[tuple[ColumnElement[bool], object, dict]]:
-    """(where, date column for month buckets, {count: aggregate}) of each statement."""
-    sets = cond.DISPUTE_CONDITIONS
-    closed = {name: _count(sets[name](p)) for name in (
-        "closed", "on_time", "mediation_settled", "mediation_failed", "mediation_declined", "rejected_filings")}
-    for name, parts in cond.rating_counts(p).items():
-        closed[name] = sum((_count(part) for part in parts[1:]), _count(parts[0]))
-    closed["days_total"] = func.coalesce(func.sum(case((cond.closed(p), cond.processing_days()), else_=0)), 0)
-    court = cond.court_conditions(p, as_of)
-    return [
-        (cond.within(D.closed_at, p), D.closed_at, closed),
-        (cond.received(p), D.accepted_at, {"received": func.count()}),
-        (cond.open_at_start(p), None, {"open_at_start": func.count()}),
-        (cond.concluded(p), C.first_instance_concluded_at, {name: _count(court[name]) for name in COURT_SETS
-                                                            if name != "acceptance_base"}),
-    ]
-
-
-def _bucket(column, months: list[tuple[str, Period]]):
-    """The month key of ``column`` (a UTC instant or a date) by comparison with the months' bounds."""
-    if column is C.first_instance_concluded_at:
-        return case(*[(column <= sub.last, literal(key)) for key, sub in months])
-    return case(*[(column < sub.end, literal(key)) for key, sub in months])
-
-
-def _grouped(scope: Scope, query: StatsQuery) -> dict[object, dict[str, int]]:
-    """key -> counts; key None for the totals when ``query.by`` is None."""
-    p, months = query.period, query.period.months()
-    out: dict[object, dict[str, int]] = {}
-    for where, date_column, aggregates in _families(p, query.as_of):
-        if date_column is None and query.by == "month":
-            _open_by_month(scope, months, out)
-            continue
-        key = None
-        if query.by == "month":
-            key = _bucket(date_column, months)
-        elif query.by is not None:
-            key = COLUMNS[query.by]
-        group = (literal(None) if key is None else key).label("group_key")
-        stmt = select(group, *[a.label(n) for n, a in aggregates.items()]).select_from(D)
-        if date_column is C.first_instance_concluded_at:
-            stmt = stmt.join(C, C.dispute_id == D.id)
-        stmt = stmt.where(where, scope.condition)
-        if key is not None:
-            stmt = stmt.group_by(group)
-        for row in db.session.execute(stmt).mappings():
-            out.setdefault(row["group_key"], {}).update({n: int(row[n] or 0) for n in aggregates})
-    return out
-
-
-def _open_by_month(scope: Scope, months: list[tuple[str, Period]], out: dict) -> None:
-    """Cases open at the start of each month, in one pass over the cases open at some month's start."""
-    first, last = months[0][1], months[-1][1]
-    stmt = select(*[_count(cond.open_at_start(sub)).label(f"m{i}") for i, (_key, sub) in enumerate(months)]).where(
-        D.accepted_at < last.start, or_(D.closed_at.is_(None), D.closed_at >= first.start), scope.condition)
-    row = db.session.execute(stmt).one()
-    for i, (key, _sub) in enumerate(months):
-        out.setdefault(key, {})["open_at_start"] = int(row[i] or 0)
+def report_counts(scope: Scope, query: StatsQuery, *, use_rollup: bool = True) -> dict[object, dict[str, int]]:
+    """key -> counts of ``query`` (key None for the totals when ``query.by`` is None); only the groups that
+    have a case, the same from the rollup as from the case tables."""
+    if use_rollup and scope.rolled:
+        counts = rolled.rolled_counts(scope.condition, scope.organization_id, query)
+        if counts is not None:
+            return counts
+    return live.grouped(scope.condition, query)
 
 
 def _keys(scope: Scope, query: StatsQuery, found: set) -> list:
@@ -133,12 +84,13 @@ def org_codes() -> dict[int, str]:
     return dict(db.session.execute(select(Organization.id, Organization.code)).all())
 
 
-def stats_report(scope: Scope, query: StatsQuery, *, totals: bool = True) -> dict:
+def stats_report(scope: Scope, query: StatsQuery, *, totals: bool = True, use_rollup: bool = True) -> dict:
     """The report in the API's and the CLI's one JSON shape (issue 7): totals and, with ``by``, groups.
 
     :param totals: False skips the totals' statements (the dashboard's month trend, whose totals it has)
+    :param use_rollup: False counts everything from the case tables (to check the rollup against them)
     """
-    grouped = _grouped(scope, query) if query.by is not None else {}
+    grouped = report_counts(scope, query, use_rollup=use_rollup) if query.by is not None else {}
     counts: dict[str, int] = {}
     if query.by not in (None, "month"):
         # every case falls in exactly one group (None included), so the totals are the groups' sums
@@ -146,7 +98,7 @@ def stats_report(scope: Scope, query: StatsQuery, *, totals: bool = True) -> dic
             for name, value in group.items():
                 counts[name] = counts.get(name, 0) + value
     elif totals:
-        counts = _grouped(scope, StatsQuery(query.period, query.as_of, None)).get(None, {})
+        counts = report_counts(scope, StatsQuery(query.period, query.as_of, None), use_rollup=use_rollup).get(None, {})
     body = {"from": query.period.first.isoformat(), "to": query.period.last.isoformat(),
             "as_of": query.as_of.isoformat(), "totals": figures(counts), "groups": []}
     if query.by is None:
@@ -160,8 +112,10 @@ def stats_report(scope: Scope, query: StatsQuery, *, totals: bool = True) -> dic
 
 # --- drill-down ------------------------------------------------------------------------------------------------
 
+# the organisation's code by a subquery rather than a join, so that counting a list reads an index alone
+ORG_CODE = select(Organization.code).where(Organization.id == D.organization_id).scalar_subquery()
 CASE_COLUMNS = (
-    D.id, D.tracking_no, D.title, D.status, D.closure, D.channel, Organization.code.label("organization"),
+    D.id, D.tracking_no, D.title, D.status, D.closure, D.channel, ORG_CODE.label("organization"),
     D.district_code, D.ip_type, D.cause_code, D.cause_name, D.filed_at, D.accepted_at, D.closed_at, D.deadline_at,
     D.suspended_days, D.satisfaction, D.respondent_satisfaction,
 )
@@ -209,7 +163,6 @@ def drilldown(scope: Scope, name: str, query: StatsQuery, key: str | None = None
     condition = cond.condition(name, p, query.as_of)
     court = name in COURT_SETS
     stmt = select(*CASE_COLUMNS, *(COURT_COLUMNS if court else ())).select_from(D)
-    stmt = stmt.outerjoin(Organization, Organization.id == D.organization_id)
     if court:
         stmt = stmt.join(C, C.dispute_id == D.id)
     stmt = stmt.where(scope.condition, condition, and_(true(), *extra))
