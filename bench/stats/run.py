@@ -1,12 +1,14 @@
 """Statistics queries at a national scale: N cases (default 1,000,000) in PostgreSQL, dashboard p50/p95.
 
     DISPUTE_HUB_BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test \\
-        .venv/bin/python -m bench.stats.run [--n 1000000] [--repeat 20] [--explain]
+        .venv/bin/python -m bench.stats.run [--n 1000000] [--repeat 20] [--explain] [--keep | --database URL]
 
-A scratch database is created beside the one the URL names and dropped afterwards. Cases over five years
-are written with COPY (a few minutes for a million), a court proceeding for one in twelve, then ANALYZEd.
-Timed: the report of the last full year by channel and by month (the API's statements), and the whole
-dashboard page through Flask's test client as a liaison officer.
+A scratch database is created beside the one the URL names and dropped afterwards (kept with --keep, for
+--database). Cases over five years are written with COPY (under a minute for a million), a court proceeding
+for one in twelve, then ANALYZEd. Timed, first from the case tables alone, then with the daily rollup: the
+reports of the last full year by channel, month, organisation and cause and of this year by channel, the
+dashboard page, the API and a drill-down page through Flask's test client as a liaison officer; then the
+rollup's whole build and the beat refresh, and a check that both give the same reports.
 """
 
 from __future__ import annotations
@@ -131,52 +133,157 @@ def timed(label: str, call: Callable[[], object], repeat: int) -> None:
     print(f"  {label:<52} p50 {cuts[49] * 1000:8.1f} ms   p95 {cuts[94] * 1000:8.1f} ms   (n={repeat})")
 
 
-def bench(app, repeat: int, explain: bool) -> None:
-    from dispute_hub.stats.periods import Period, StatsQuery
-    from dispute_hub.stats.queries import Scope, stats_report
-
-    year = date.today().year - 1
-    period, as_of = Period(date(year, 1, 1), date(year, 12, 31)), date.today()
-    with app.app_context():
-        for by in ("channel", "month", "organization", "cause"):
-            query = StatsQuery(period, as_of, by)
-            timed(f"stats_report {year} by {by} (totals + groups)", lambda q=query: stats_report(Scope.everything(), q),
-                  repeat)
-            db.session.rollback()
-        if explain:
-            _explain(period, as_of)
+def _login(app):
     client = app.test_client()
     response = client.post("/login", data={"email": "liaison@bench.example", "password": PASSWORD})
     assert response.status_code == 302, response.status_code
-
-    def page(url: str) -> Callable[[], object]:
-        def call() -> object:
-            got = client.get(url)
-            assert got.status_code == 200, (url, got.status_code)
-            return got
-
-        return call
-
-    params = f"from={year}-01-01&to={year}-12-31&as_of={as_of}"
-    timed(f"GET /stats/?by=channel ({year}, dashboard + trend)", page(f"/stats/?{params}&by=channel"), repeat)
-    timed(f"GET /api/v1/stats?by=month ({year})", page(f"/api/v1/stats?{params}&by=month"), repeat)
-    timed("GET /stats/cases?set=closed (first page of the list)", page(f"/stats/cases?set=closed&{params}"), repeat)
+    return client
 
 
-def _explain(period, as_of) -> None:
-    from dispute_hub.models import CourtProceeding, Dispute
-    from dispute_hub.stats.queries import Scope, _families
+def _page(client, url: str) -> Callable[[], object]:
+    def call() -> object:
+        got = client.get(url)
+        assert got.status_code == 200, (url, got.status_code)
+        return got
 
-    for where, column, aggregates in _families(period, as_of):
-        first = list(aggregates.items())[:1]
-        stmt = sa.select(*[a.label(n) for n, a in first]).select_from(Dispute)
-        if column is CourtProceeding.first_instance_concluded_at:
-            stmt = stmt.join(CourtProceeding, CourtProceeding.dispute_id == Dispute.id)
-        stmt = stmt.where(where, Scope.everything().condition)
-        compiled = stmt.compile(dialect=db.engine.dialect, compile_kwargs={"literal_binds": True})
-        print("---", list(aggregates)[:3])
-        for row in db.session.execute(sa.text(f"EXPLAIN ANALYZE {compiled}")):
-            print("   ", row[0])
+    return call
+
+
+def _periods():
+    from dispute_hub.stats.periods import Period, today_in_china
+
+    today = today_in_china()
+    year = today.year - 1
+    return Period(date(year, 1, 1), date(year, 12, 31)), Period(date(today.year, 1, 1), today), today
+
+
+def _measure(app, client, repeat: int, use_rollup: bool) -> None:
+    """The year's reports, this year's up to today (today always counted live) and the pages."""
+    from dispute_hub.stats.periods import StatsQuery
+    from dispute_hub.stats.queries import Scope, stats_report
+
+    last_year, this_year, as_of = _periods()
+    print(f"-- {'rollup + live for the days it lacks' if use_rollup else 'live (case tables only)'}")
+    with app.app_context():
+        runs = [(last_year, by) for by in ("channel", "month", "organization", "cause")] + [(this_year, "channel")]
+        for period, by in runs:
+            query = StatsQuery(period, as_of, by)
+            label = f"stats_report {period.first}..{period.last} by {by}"
+            timed(label, lambda q=query: stats_report(Scope.everything(), q, use_rollup=use_rollup), repeat)
+            db.session.rollback()
+    params = f"from={last_year.first}&to={last_year.last}&as_of={as_of}"
+    timed(f"GET /stats/?by=channel ({last_year.first.year}, dashboard + trend)",
+          _page(client, f"/stats/?{params}&by=channel"), repeat)
+    timed("GET /stats/ (default: this year to today by channel)", _page(client, "/stats/"), repeat)
+    timed(f"GET /api/v1/stats?by=month ({last_year.first.year})", _page(client, f"/api/v1/stats?{params}&by=month"),
+          repeat)
+    timed("GET /stats/cases?set=closed (first page of the list)", _page(client, f"/stats/cases?set=closed&{params}"),
+          repeat)
+
+
+def _reset_rollup(app) -> None:
+    from dispute_hub.models import StatsDay, StatsDirtyDay, StatsRollupState
+
+    with app.app_context():
+        for model in (StatsDay, StatsDirtyDay, StatsRollupState):
+            db.session.execute(sa.delete(model))
+        db.session.commit()
+
+
+def _once(label: str, call: Callable[[], object]) -> object:
+    started = time.perf_counter()
+    result = call()
+    db.session.commit()
+    print(f"  {label:<52} {(time.perf_counter() - started) * 1000:8.0f} ms   {result}")
+    return result
+
+
+def _touch(rng: random.Random, count: int, days: int | None) -> None:
+    """Rate ``count`` random cases closed before today (within the last ``days``, or any time), through the ORM
+    as the platform would, which marks their days dirty."""
+    from dispute_hub.models import Dispute
+
+    since = datetime.now(UTC) - timedelta(days=days or 365 * YEARS)
+    ids = db.session.execute(sa.select(Dispute.id).where(Dispute.closed_at >= since)
+                             .order_by(sa.func.random()).limit(count)).scalars().all()
+    for dispute in db.session.execute(sa.select(Dispute).where(Dispute.id.in_(ids))).scalars():
+        dispute.respondent_satisfaction = rng.randint(1, 5)
+    db.session.commit()
+
+
+def _build(app, repeat: int) -> None:
+    from dispute_hub.stats.periods import StatsQuery
+    from dispute_hub.stats.queries import Scope, stats_report
+    from dispute_hub.stats.rollup import rebuild_rollup, refresh_rollup
+
+    print("-- rollup refresh")
+    with app.app_context():
+        _once("stats-rollup (whole rollup, from the first case)", rebuild_rollup)
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(sa.text("VACUUM ANALYZE stats_daily"))  # as autovacuum would after so many rows
+        size = db.session.execute(sa.text("SELECT pg_size_pretty(pg_total_relation_size('stats_daily'))")).scalar()
+        print(f"  stats_daily: {size}")
+        _once("refresh_rollup (beat: the last 7 days, nothing dirty)", refresh_rollup)
+        _, this_year, as_of = _periods()
+        query = StatsQuery(this_year, as_of, "channel")
+        for count, days, what in ((50, 30, "closed in the last 30 days"), (200, None, "closed any time")):
+            _touch(random.Random(count), count, days)
+            timed(f"stats_report this year, {count} cases rated ({what})",
+                  lambda: stats_report(Scope.everything(), query), repeat)
+            db.session.rollback()
+            _once(f"refresh_rollup (beat: 7 days + those {count} cases' days)", refresh_rollup)
+
+
+def _agreement(app) -> None:
+    from dispute_hub.stats.periods import DIMENSIONS, StatsQuery
+    from dispute_hub.stats.queries import Scope, stats_report
+
+    last_year, this_year, as_of = _periods()
+    with app.app_context():
+        for period in (last_year, this_year):
+            same = []
+            for by in (None, *DIMENSIONS):
+                query = StatsQuery(period, as_of, by)
+                rolled = stats_report(Scope.everything(), query)
+                same.append(rolled == stats_report(Scope.everything(), query, use_rollup=False))
+            print(f"  rollup and live reports of {period.first}..{period.last} agree for every breakdown: "
+                  f"{'yes' if all(same) else 'NO'}")
+
+
+def _explain(app) -> None:
+    """EXPLAIN ANALYZE of every statement of the default dashboard's report and month trend (this year)."""
+    from dispute_hub.stats.dashboard import build_dashboard
+    from dispute_hub.stats.periods import StatsQuery
+    from dispute_hub.stats.queries import Scope
+
+    _, this_year, as_of = _periods()
+    with app.app_context(), app.test_request_context():
+        seen: list[tuple[str, object]] = []
+
+        def grab(_conn, _cursor, statement, parameters, _context, _many):
+            seen.append((statement, parameters))
+
+        sa.event.listen(db.engine, "before_cursor_execute", grab)
+        build_dashboard(Scope.everything(), StatsQuery(this_year, as_of, "channel"))
+        sa.event.remove(db.engine, "before_cursor_execute", grab)
+        connection = db.session.connection()
+        for statement, parameters in seen:
+            if statement.lstrip().upper().startswith("EXPLAIN"):
+                continue
+            print("---", " ".join(statement.split())[:150])
+            for row in connection.exec_driver_sql(f"EXPLAIN ANALYZE {statement}", parameters):
+                print("   ", row[0])
+
+
+def bench(app, repeat: int, explain: bool) -> None:
+    _reset_rollup(app)
+    client = _login(app)
+    _measure(app, client, repeat, use_rollup=False)
+    _build(app, repeat)
+    _measure(app, client, repeat, use_rollup=True)
+    _agreement(app)
+    if explain:
+        _explain(app)
 
 
 def main(argv: list[str] | None = None) -> int:
