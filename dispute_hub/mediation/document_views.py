@@ -20,6 +20,7 @@ from .documents import (
     SIGNING_ROLES,
     TITLES,
     DocumentError,
+    addressed_to_respondent,
     document_path,
     generate_document,
     record_confirmation,
@@ -65,6 +66,11 @@ def speaks_for(dispute: Dispute, user, tracked: tuple[int, ...]) -> list[Party]:
     return [p for p in parties if p.role == "claimant" and p.user_id is None]
 
 
+def as_respondent(user) -> bool:
+    """A visitor logged in as a respondent sees only what is addressed to the respondent."""
+    return getattr(user, "is_authenticated", False) and user.role == "respondent"
+
+
 def _signing_party(document: CaseDocument, parties: list[Party]) -> Party | None:
     signed = {s.party_id for s in document.signatures}
     return next((p for p in parties if p.id not in signed), parties[0] if parties else None)
@@ -77,6 +83,8 @@ def panel(dispute: Dispute, user, tracked: tuple[int, ...]) -> dict:
     confirmations = {c.document_id: c for c in db.session.scalars(
         select(JudicialConfirmation).where(JudicialConfirmation.dispute_id == dispute.id))}
     works = getattr(user, "is_authenticated", False) and can(user, "work", dispute)
+    if as_respondent(user):
+        documents = [d for d in documents if addressed_to_respondent(d)]
     mine = {p.id for p in speaks_for(dispute, user, tracked)}
     signable = {d.id for d in documents if d.kind == "mediation_agreement" and d.status == "issued"
                 and mine - {s.party_id for s in d.signatures}}
@@ -85,22 +93,25 @@ def panel(dispute: Dispute, user, tracked: tuple[int, ...]) -> dict:
             "confirmation_form": ConfirmationForm(prefix="jc") if works else None}
 
 
-def _visible_case(tracking_no: str) -> tuple[Dispute, list[Party]]:
-    """The case and the parties this visitor signs for: a respondent unlocked in the respondent portal,
-    else whoever ``load_case`` lets view the case (404/403 otherwise)."""
+def _visible_case(tracking_no: str) -> tuple[Dispute, list[Party], bool]:
+    """The case, the parties this visitor signs for, and whether it comes as the respondent: a respondent
+    unlocked in the respondent portal, else whoever ``load_case`` lets view the case (404/403 otherwise)."""
     ids = tuple(session.get(RESPONDENT_SESSION_KEY, ()))
     responding = db.session.scalars(select(Party).join(Dispute).where(
         Party.id.in_(ids), Party.role == "respondent", Dispute.tracking_no == tracking_no)).all() if ids else []
     if responding:
-        return responding[0].dispute, list(responding)
+        return responding[0].dispute, list(responding), True
     tracked = tracked_ids()
     dispute = load_case(current_user, tracking_no, "view", tracked)
-    return dispute, speaks_for(dispute, current_user, tracked)
+    return dispute, speaks_for(dispute, current_user, tracked), as_respondent(current_user)
 
 
-def _case_document(dispute: Dispute, document_id: int) -> CaseDocument:
+def _case_document(dispute: Dispute, document_id: int, respondent: bool) -> CaseDocument:
+    """The case's document; 404 as for an unknown one when a respondent asks for one not addressed to it."""
     document = db.session.get(CaseDocument, document_id)
     if document is None or document.dispute_id != dispute.id:
+        abort(404)
+    if respondent and not addressed_to_respondent(document):
         abort(404)
     return document
 
@@ -131,8 +142,8 @@ def generate(tracking_no: str) -> Response:
 
 @bp.get("/<tracking_no>/documents/<int:document_id>.pdf")
 def download_document(tracking_no: str, document_id: int):
-    dispute, _parties = _visible_case(tracking_no)
-    document = _case_document(dispute, document_id)
+    dispute, _parties, respondent = _visible_case(tracking_no)
+    document = _case_document(dispute, document_id, respondent)
     try:
         path = document_path(document)
     except FileNotFoundError:
@@ -143,8 +154,8 @@ def download_document(tracking_no: str, document_id: int):
 
 @bp.route("/<tracking_no>/documents/<int:document_id>/sign", methods=["GET", "POST"])
 def sign(tracking_no: str, document_id: int):
-    dispute, parties = _visible_case(tracking_no)
-    document = _case_document(dispute, document_id)
+    dispute, parties, respondent = _visible_case(tracking_no)
+    document = _case_document(dispute, document_id, respondent)
     party = _signing_party(document, parties)
     if party is None:
         abort(403)

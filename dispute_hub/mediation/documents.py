@@ -35,6 +35,9 @@ TITLES = {
     "termination_notice": "调解终结书", "referral_letter": "移送函",
 }
 SIGNING_ROLES = ("claimant", "respondent")
+# what is addressed to the respondent: the agreement it signs and the notice that ends the mediation. Notices
+# of acceptance or rejection answer the claimant's filing, and a referral letter goes to the receiving body.
+RESPONDENT_KINDS = ("mediation_agreement", "termination_notice")
 # channels whose agreements the parties may jointly bring to a court for confirmation (人民调解法 Art 33)
 CONFIRMABLE_CHANNELS = ("people_mediation", "industry_mediation")
 # wording that shows an agreement (or the case cause) settles who owns an IP right, which a court will not
@@ -42,6 +45,11 @@ CONFIRMABLE_CHANNELS = ("people_mediation", "industry_mediation")
 OWNERSHIP_TERMS = ("权属", "归属", "所有权", "专利申请权", "专利权归", "商标权归", "著作权归", "权利人变更为",
                    "转让登记", "著录项目变更")
 DECISIONS = ("confirmed", "refused")
+
+
+def addressed_to_respondent(document: CaseDocument) -> bool:
+    """Whether a respondent (invited in its portal, or logged in as one) may list and download ``document``."""
+    return document.kind in RESPONDENT_KINDS and document.status != "draft"
 
 
 class DocumentError(Exception):

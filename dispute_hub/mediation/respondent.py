@@ -18,6 +18,7 @@ from ..intake.forms import RatingForm
 from ..models import CaseDocument, Dispute, Party
 from .case_actions import RESPONDENT_LABEL, case_sessions, record_response
 from .case_forms import RespondentAnswerForm, RespondLoginForm
+from .documents import addressed_to_respondent
 from .ratings import may_rate, rate_case
 from .views import bp
 from .workflow import StaleCase, TransitionError
@@ -73,9 +74,9 @@ def _unlocked_party(tracking_no: str) -> Party:
 def respond_case(tracking_no: str):
     party = _unlocked_party(tracking_no)
     dispute = party.dispute
-    documents = db.session.execute(
+    documents = [d for d in db.session.execute(
         select(CaseDocument).where(CaseDocument.dispute_id == dispute.id, CaseDocument.status != "draft")
-        .order_by(CaseDocument.created_at)).scalars().all()
+        .order_by(CaseDocument.created_at)).scalars() if addressed_to_respondent(d)]
     form = RespondentAnswerForm(formdata=None, data={"version": dispute.version})
     return render_template("mediation/respond_case.html", case=dispute, party=party, form=form,
                            documents=documents, sessions=case_sessions(dispute),

@@ -210,7 +210,8 @@ def test_no_confirmation_window_for_litigation_mediation(db, make, world):
                                          ("stranger", 404), ("other_mediator", 404)])
 def test_download_is_for_parties_and_staff(client, auth, db, world, who, status):
     dispute, people = world
-    document = generate_document(dispute, "acceptance_notice", actor=people["mediator"], data={})
+    document = generate_document(dispute, "termination_notice", actor=people["mediator"],
+                                 data=DATA["termination_notice"])
     db.session.commit()
     auth.login(people[who])
     response = client.get(f"/cases/{dispute.tracking_no}/documents/{document.id}.pdf")
@@ -253,20 +254,24 @@ def test_staff_generate_from_the_case_page(client, auth, db, world):
     assert f"/documents/{document.id}/sign" in page
 
 
+def _unlock_as_respondent(client, dispute):
+    """What /respond stores in the session once the invitation code is right; returns the respondent party."""
+    respondent = dispute.parties_in("respondent")[0]
+    with client.session_transaction() as session:
+        session["responding"] = [respondent.id]
+    return respondent
+
+
 def test_a_respondent_unlocked_in_the_respondent_portal_signs(client, db, world):
     dispute, people = world
     document = _agreement(db, dispute, people)
-    respondent = dispute.parties_in("respondent")[0]
-    with client.session_transaction() as session:  # what /respond stores after the invitation code
-        session["responding"] = [respondent.id]
+    respondent = _unlock_as_respondent(client, dispute)
     url = f"/cases/{dispute.tracking_no}/documents/{document.id}/sign"
     assert client.get(url).status_code == 200
     assert client.post(url, data={"agree": "y"}).status_code == 302
     signature = db.session.scalars(sa.select(DocumentSignature)).one()
     assert (signature.party_id, signature.user_id, signature.signer_role) == (respondent.id, None, "respondent")
-    response = client.get(f"/cases/{dispute.tracking_no}/documents/{document.id}.pdf")
-    response.close()
-    assert response.status_code == 200
+    assert _download_status(client, dispute, document) == 200
 
 
 def test_unticked_consent_signs_nothing(client, db, world):
@@ -277,3 +282,52 @@ def test_unticked_consent_signs_nothing(client, db, world):
     response = client.post(f"/cases/{dispute.tracking_no}/documents/{document.id}/sign", data={})
     assert response.status_code == 400
     assert db.session.scalar(sa.select(sa.func.count(DocumentSignature.id))) == 0
+
+
+ADDRESSED_TO_RESPONDENT = {"acceptance_notice": False, "rejection_notice": False, "mediation_agreement": True,
+                           "termination_notice": True, "referral_letter": False}
+
+
+def _download_status(client, dispute, document) -> int:
+    response = client.get(f"/cases/{dispute.tracking_no}/documents/{document.id}.pdf")
+    response.close()
+    return response.status_code
+
+
+def _one_of_each(db, dispute, people) -> dict[str, CaseDocument]:
+    documents = {kind: generate_document(dispute, kind, actor=people["mediator"], data=DATA[kind]) for kind in DATA}
+    db.session.commit()
+    return documents
+
+
+def test_a_logged_in_respondent_sees_only_what_is_addressed_to_it(client, auth, db, world):
+    """Notices answering the claimant's filing and the referral letter to another body are not the
+    respondent's: not listed on its case page, and 404 (as for an unknown document) when asked for."""
+    dispute, people = world
+    documents = _one_of_each(db, dispute, people)
+    assert set(ADDRESSED_TO_RESPONDENT) == set(DATA)
+    auth.login(people["respondent"])
+    page = client.get(f"/cases/{dispute.tracking_no}").get_data(as_text=True)
+    for kind, document in documents.items():
+        assert _download_status(client, dispute, document) == (200 if ADDRESSED_TO_RESPONDENT[kind] else 404), kind
+        assert (f"/documents/{document.id}.pdf" in page) is ADDRESSED_TO_RESPONDENT[kind], kind
+
+
+def test_the_claimant_sees_every_document_of_its_case(client, auth, db, world):
+    dispute, people = world
+    documents = _one_of_each(db, dispute, people)
+    auth.login(people["claimant"])
+    page = client.get(f"/cases/{dispute.tracking_no}").get_data(as_text=True)
+    for document in documents.values():
+        assert f"/documents/{document.id}.pdf" in page
+        assert _download_status(client, dispute, document) == 200
+
+
+def test_the_respondent_portal_lists_and_serves_only_what_is_addressed_to_it(client, db, world):
+    dispute, people = world
+    documents = _one_of_each(db, dispute, people)
+    _unlock_as_respondent(client, dispute)
+    page = client.get(f"/cases/respond/{dispute.tracking_no}").get_data(as_text=True)
+    for kind, document in documents.items():
+        assert (document.title in page) is ADDRESSED_TO_RESPONDENT[kind], kind
+        assert _download_status(client, dispute, document) == (200 if ADDRESSED_TO_RESPONDENT[kind] else 404), kind
