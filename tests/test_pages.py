@@ -64,3 +64,22 @@ def test_pages_load_nothing_from_other_hosts(client):
 
 def test_health_check(client):
     assert client.get("/healthz").get_json() == {"status": "ok"}
+
+
+def test_cookies_are_secure_and_hsts_sent_when_served_over_https(app, client, db, make):
+    """DISPUTE_HUB_SECURE_COOKIES=1: the session cookie carries Secure (never sent over plain HTTP) and HTTPS
+    responses ask browsers to stay on HTTPS; without it, plain-HTTP development keeps working."""
+    user = make.user("mediator", make.org())
+    db.session.commit()
+    login = {"email": user.email, "password": "correct-horse-battery"}
+    plain = client.post("/login", data=login)
+    assert plain.status_code == 302
+    assert "Secure" not in plain.headers["Set-Cookie"]
+    assert "Strict-Transport-Security" not in plain.headers
+
+    app.config["SESSION_COOKIE_SECURE"] = True
+    secure = app.test_client().post("/login", data=login, base_url="https://localhost")
+    assert secure.status_code == 302
+    cookie = secure.headers["Set-Cookie"]
+    assert "; Secure" in cookie and "HttpOnly" in cookie
+    assert secure.headers["Strict-Transport-Security"].startswith("max-age=")
