@@ -32,8 +32,10 @@ def test_seed_demo_creates_realistic_cases_once(app, db):
     assert "demo-2026" in result.output
     count = db.session.execute(sa.select(sa.func.count()).select_from(Dispute)).scalar_one()
     assert count == 120
+    assert "search index: 120 cases indexed" in result.output  # searchable at once, as make run serves it
     again = runner.invoke(args=["seed-demo", "--count", "120"])
     assert "demo disputes created: 0" in again.output
+    assert "search index" not in again.output  # already complete: not rebuilt
     assert db.session.execute(sa.select(sa.func.count()).select_from(Dispute)).scalar_one() == 120
 
     channels = set(db.session.execute(sa.select(Dispute.channel).distinct()).scalars())
@@ -113,3 +115,19 @@ def test_create_api_token_prints_a_secret_that_only_its_hash_remembers(app, db, 
     assert find_token(secret).user_id == user.id
     assert row.allows("filings:write") and not row.allows("filings:read")
     assert find_token(secret + "x") is None
+
+
+def test_seed_demo_fills_an_index_that_lacks_cases(app, db):
+    """An installation seeded before its cases were indexed gets them indexed by the next seed-demo."""
+    from dispute_hub.cli.search import patient_backend
+
+    runner = app.test_cli_runner()
+    runner.invoke(args=["seed-demo", "--count", "20"])
+    with patient_backend(app.config) as backend:
+        backend.clear()
+        assert backend.count() == 0
+    again = runner.invoke(args=["seed-demo", "--count", "20"])
+    assert again.exit_code == 0, again.output
+    assert "search index: 20 cases indexed" in again.output
+    with patient_backend(app.config) as backend:
+        assert backend.count() == 20

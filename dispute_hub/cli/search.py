@@ -58,7 +58,7 @@ def run_similar(lines: Iterable[bytes], backend: SearchBackend, k: int) -> tuple
     return answered, errors
 
 
-def _patient_backend(config: Mapping[str, object]) -> SearchBackend:
+def patient_backend(config: Mapping[str, object]) -> SearchBackend:
     return backend_from_config(config, lock_timeout=REINDEX_LOCK_TIMEOUT)
 
 
@@ -75,7 +75,7 @@ def similar_command(source: str, k: int) -> None:
     For bulk evaluation by operators: every case is searched, with no permission filter.
     """
     total = count_lines(source) if source != "-" else None
-    with _patient_backend(current_app.config) as backend, click.open_file(source, "rb") as stream:
+    with patient_backend(current_app.config) as backend, click.open_file(source, "rb") as stream:
         bar = tqdm(stream, total=total, unit=" lines", desc="similar", file=sys.stderr, dynamic_ncols=True)
         try:
             answered, errors = run_similar(bar, backend, k)
@@ -92,7 +92,7 @@ def reindex_command() -> None:
     On Elasticsearch a new index is filled and swapped in behind the alias, so searches keep working
     meanwhile; the embedded index shows the old documents until the new set is committed.
     """
-    with _patient_backend(current_app.config) as backend:
+    with patient_backend(current_app.config) as backend:
         bar = tqdm(total=count_cases(), unit=" cases", desc="reindex", file=sys.stderr, dynamic_ncols=True)
         try:
             count = reindex_all(backend, bar.update)

@@ -24,6 +24,18 @@ def init_database() -> dict[str, int]:
     return created
 
 
+def index_if_behind() -> int | None:
+    """Index every case when the search index holds fewer documents than there are cases (demo cases are
+    written without outbox rows); return how many were indexed, or None when it was complete."""
+    from ..casesearch.reindex import count_cases, reindex_all
+    from .search import patient_backend
+
+    with patient_backend(current_app.config) as backend:
+        if backend.count() >= count_cases():
+            return None
+        return reindex_all(backend)
+
+
 @click.command("init-db")
 @with_appcontext
 def init_db_command():
@@ -46,6 +58,9 @@ def seed_demo_command(count: int, seed: int):
     created = seed_demo(password, count=count, seed=seed)
     db.session.commit()
     click.echo(f"demo disputes created: {created}" + (" (the database already had disputes)" if not created else ""))
+    indexed = index_if_behind()
+    if indexed is not None:
+        click.echo(f"search index: {indexed} cases indexed")
     click.echo(f"demo logins (password: {password})")
     for role, email in printed_logins():
         click.echo(f"  {role:<11} {email}")
