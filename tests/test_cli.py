@@ -131,3 +131,17 @@ def test_seed_demo_fills_an_index_that_lacks_cases(app, db):
     assert "search index: 20 cases indexed" in again.output
     with patient_backend(app.config) as backend:
         assert backend.count() == 20
+
+
+def test_seed_demo_keeps_its_cases_when_search_is_down(app, db, monkeypatch):
+    from dispute_hub.cli import setup
+    from search import SearchError
+
+    def down():
+        raise SearchError("elasticsearch: connection refused")
+
+    monkeypatch.setattr(setup, "index_if_behind", down)
+    result = app.test_cli_runner().invoke(args=["seed-demo", "--count", "10"])
+    assert result.exit_code == 0, result.output
+    assert "demo disputes created: 10" in result.output and "reindex" in result.output
+    assert db.session.execute(sa.select(sa.func.count()).select_from(Dispute)).scalar_one() == 10
