@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
-from sqlalchemy import exists, or_, select
+from sqlalchemy import exists, func, or_, select
 
 from ..extensions import db
 from ..models import CourtProceeding, Dispute, Party
@@ -81,36 +81,116 @@ def find_entity(core: str, id_number: str | None, kind: str = "company") -> Enti
 
 def resolve_party(party: Party) -> RespondentLink:
     """Link a respondent party to its entity, creating the entity when none matches; flushes."""
-    match = find_entity(party.name_normalized, party.id_number, party.kind)
+    link = _link(party, find_entity(party.name_normalized, party.id_number, party.kind))
+    db.session.flush()
+    return link
+
+
+class _Batch:
+    """The entities a batch of respondents can match, fetched by three look-ups (ID numbers, exact names, name
+    blocks; each capped at CANDIDATES per key, as ``find_entity``'s are) and grown by the entities the batch
+    creates, so a batch needs no query or flush per party. Matches as ``find_entity`` does."""
+
+    def __init__(self, parties: Sequence[Party]) -> None:
+        ids = {p.id_number for p in parties if p.id_number}
+        cores = {p.name_normalized for p in parties if p.name_normalized}
+        blocks = {block_of(p.name_normalized) for p in parties if p.kind == "company" and p.name_normalized}
+        self.by_id: dict[str, RespondentEntity] = {}
+        self.by_name: dict[tuple[str, str], list[RespondentEntity]] = {}  # (core, kind), oldest first
+        self.by_block: dict[str, list[RespondentEntity]] = {}  # companies, newest first
+        with db.session.no_autoflush:
+            if ids:
+                self.by_id = {e.id_number: e for e in db.session.execute(
+                    select(RespondentEntity).where(RespondentEntity.id_number.in_(ids))).scalars()}
+            for entity in self._ranked(RespondentEntity.name_core.in_(cores), RespondentEntity.id.asc(),
+                                       RespondentEntity.name_core, RespondentEntity.kind):
+                self.by_name.setdefault((entity.name_core, entity.kind), []).append(entity)
+            for entity in self._ranked(RespondentEntity.block.in_(blocks) & (RespondentEntity.kind == "company"),
+                                       RespondentEntity.id.desc(), RespondentEntity.block):
+                self.by_block.setdefault(entity.block, []).append(entity)
+
+    @staticmethod
+    def _ranked(where, order, *partition) -> list[RespondentEntity]:
+        rank = func.row_number().over(partition_by=partition, order_by=order).label("rank")
+        ranked = select(RespondentEntity.id, rank).where(where).subquery()
+        return list(db.session.execute(
+            select(RespondentEntity).join(ranked, ranked.c.id == RespondentEntity.id)
+            .where(ranked.c.rank <= CANDIDATES).order_by(ranked.c.rank)).scalars())
+
+    def find(self, core: str, id_number: str | None, kind: str) -> EntityMatch | None:
+        if id_number and id_number in self.by_id:
+            return EntityMatch(self.by_id[id_number], 100.0, "id_number")
+        if not core:
+            return None
+        exact = [e for e in self.by_name.get((core, kind), ())[:CANDIDATES] if _compatible(e, id_number)]
+        if exact:
+            return EntityMatch(exact[0], 100.0, "name")
+        if kind != "company":
+            return None
+        order = {id(e): n for n, e in enumerate(self.by_block.get(block_of(core), ()))}  # newest first
+        scored = [(float(fuzz.WRatio(core, e.name_core)), e) for e in self.by_block.get(block_of(core), ())[:CANDIDATES]
+                  if _compatible(e, id_number)]
+        scored = [(score, e) for score, e in scored if score >= SAME_ENTITY]
+        if not scored:
+            return None
+        # find_entity's tie-break: the oldest entity, which is the last of the newest-first list
+        score, entity = max(scored, key=lambda pair: (pair[0], order[id(pair[1])]))
+        return EntityMatch(entity, score, "fuzzy")
+
+    def created(self, entity: RespondentEntity) -> None:
+        if entity.id_number:
+            self.by_id[entity.id_number] = entity
+        self.by_name.setdefault((entity.name_core, entity.kind), []).append(entity)
+        if entity.kind == "company":
+            self.by_block.setdefault(entity.block, []).insert(0, entity)
+
+    def gave_id_number(self, entity: RespondentEntity) -> None:
+        self.by_id[entity.id_number] = entity
+
+
+def _link(party: Party, match: EntityMatch | None, batch: _Batch | None = None) -> RespondentLink:
+    """The link of ``party`` to its match, or to a new entity when none matched; added, not flushed."""
     if match is None:
         entity = RespondentEntity(kind=party.kind, id_number=party.id_number or None,
                                   name_core=party.name_normalized, block=block_of(party.name_normalized),
                                   name=party.name)
         db.session.add(entity)
+        if batch is not None:
+            batch.created(entity)
         link = RespondentLink(party_id=party.id, entity=entity, dispute_id=party.dispute_id, score=100.0,
                               matched_by="new")
     else:
         entity = match.entity
         if party.id_number and entity.id_number is None:
             entity.id_number = party.id_number  # the first filing that gives the USCC settles it
+            if batch is not None:
+                batch.gave_id_number(entity)
         entity.name = party.name
         link = RespondentLink(party_id=party.id, entity=entity, dispute_id=party.dispute_id, score=match.score,
                               matched_by=match.matched_by)
     db.session.add(link)
-    db.session.flush()
     return link
 
 
 def link_respondents(disputes: Iterable[Dispute]) -> int:
-    """Resolve every respondent of these cases that has no entity yet; return how many were linked."""
+    """Resolve every respondent of these cases that has no entity yet; return how many were linked.
+
+    The whole batch is matched from one set of look-ups and written by one flush; it links as resolving
+    its parties one by one with ``resolve_party`` would.
+    """
     parties = [p for d in disputes for p in d.parties if p.role == "respondent" and p.id is not None]
     if not parties:
         return 0
     linked = set(db.session.execute(
         select(RespondentLink.party_id).where(RespondentLink.party_id.in_([p.id for p in parties]))).scalars())
     todo = [p for p in parties if p.id not in linked]
-    for party in todo:
-        resolve_party(party)
+    if not todo:
+        return 0
+    batch = _Batch(todo)
+    with db.session.no_autoflush:
+        for party in todo:
+            _link(party, batch.find(party.name_normalized, party.id_number, party.kind), batch)
+    db.session.flush()
     return len(todo)
 
 

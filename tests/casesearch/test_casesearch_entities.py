@@ -138,3 +138,91 @@ def test_unlinked_earlier_cases_still_count_by_exact_name(db, make, districts):
     filing = parse_filing(filing_body(), districts=districts, today=date(2026, 11, 25))
 
     assert repeat_respondent_flags(filing.respondents)[0]["count"] == 2
+
+
+# a batch of respondents written in one go (as an import's drain sees them): spelling variants, a near name,
+# names one character apart, ID numbers given late or shared by differently named filings, people, Latin names
+BATCH = [
+    ("company", "南通市梦洁网络科技有限公司", None),
+    ("company", "梦洁网络科技（南通）有限公司", None),
+    ("company", "梦洁网络科技服务有限公司", None),
+    ("company", "梦洁网络科技有限公司", USCC),
+    ("company", "南通梦洁网络科技有限公司", None),
+    ("company", "锦绣家纺有限公司", None),
+    ("company", "锦华家纺有限公司", None),
+    ("company", "锦华家纺有限公司", uscc("91320600MA1B2C3D4")),
+    ("company", "海门锦华家纺有限公司", uscc("91320600MA1B2C3D4")),
+    ("company", "Acme Textile Co., Ltd.", None),
+    ("company", "ACME TEXTILE LTD", None),
+    ("company", "Acme Textiles Trading Ltd", None),
+    ("person", "张伟", None),
+    ("person", "张伟", "320602199001011234"),
+    ("person", "张伟伟", None),
+    ("company", "梦想家居用品有限公司", None),
+    ("company", "锦程纺织科技有限公司", None),
+]
+EARLIER = [("company", "梦洁网络科技有限公司", None), ("company", "锦绣家纺有限公司", uscc("91320600MA9X8Y7W6")),
+           ("person", "张伟", None),
+           # two earlier entities equally near to 锦程纺织科技 (85.7 each): the older one wins the tie
+           ("company", "锦程纺织科技发展有限公司", None), ("company", "锦程纺织科技服务有限公司", None)]
+
+
+def _cases(make, org, rows):
+    from dispute_hub.models import Party
+
+    parties = []
+    for kind, name, id_number in rows:
+        dispute = make.dispute(org)
+        for party in dispute.parties_in("respondent"):
+            dispute.parties.remove(party)
+        party = Party(role="respondent", kind=kind, name=name, name_normalized=normalize_party_name(name),
+                      id_number=id_number)
+        dispute.parties.append(party)
+        parties.append(party)
+    return parties
+
+
+def _groups(db, parties, kept: set[int]) -> list[tuple]:
+    """Each party's (parties sharing its entity, the entity's id when it is one of ``kept``, how it matched,
+    score): comparable across runs that each create their own new entities."""
+    links = {p.id: db.session.get(RespondentLink, p.id) for p in parties}
+    members: dict[int, set[int]] = {}
+    for party_id, link in links.items():
+        members.setdefault(link.entity_id, set()).add(party_id)
+    return [(frozenset(members[link.entity_id]), link.entity_id if link.entity_id in kept else None,
+             link.matched_by, round(link.score, 3)) for link in (links[p.id] for p in parties)]
+
+
+def test_a_batch_links_as_resolving_its_parties_one_by_one_would(db, make):
+    """link_respondents matches a whole batch from one set of look-ups and one flush; the entities, the
+    groupings and each link's way and score equal those of resolve_party called party after party."""
+    from dispute_hub.casesearch.entities import link_respondents, resolve_party
+
+    org = make.org()
+    for party in _cases(make, org, EARLIER):
+        db.session.flush()
+        resolve_party(party)
+    batch = _cases(make, org, BATCH)
+    db.session.commit()
+    before = {e.id: (e.id_number, e.name) for e in db.session.execute(sa.select(RespondentEntity)).scalars()}
+
+    assert link_respondents([p.dispute for p in batch]) == len(BATCH)
+    db.session.commit()
+    batched = _groups(db, batch, set(before))
+    tie = db.session.get(RespondentLink, batch[-1].id).entity
+    entities_batched = db.session.execute(sa.select(sa.func.count()).select_from(RespondentEntity)).scalar_one()
+
+    db.session.execute(sa.delete(RespondentLink).where(RespondentLink.party_id.in_([p.id for p in batch])))
+    db.session.execute(sa.delete(RespondentEntity).where(RespondentEntity.id.notin_(list(before))))
+    for entity in db.session.execute(sa.select(RespondentEntity)).scalars():
+        entity.id_number, entity.name = before[entity.id]
+    db.session.commit()
+    for party in batch:
+        resolve_party(party)
+    db.session.commit()
+
+    assert batched == _groups(db, batch, set(before))
+    assert entities_batched == db.session.execute(sa.select(sa.func.count()).select_from(RespondentEntity)).scalar_one()
+    ways = {way for _members, _kept, way, _score in batched}
+    assert {"id_number", "name", "fuzzy", "new"} <= ways  # the batch exercises every way of matching
+    assert tie.name_core == normalize_party_name(EARLIER[-2][1])
