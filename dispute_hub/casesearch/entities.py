@@ -127,14 +127,13 @@ class _Batch:
             return EntityMatch(exact[0], 100.0, "name")
         if kind != "company":
             return None
-        order = {id(e): n for n, e in enumerate(self.by_block.get(block_of(core), ()))}  # newest first
-        scored = [(float(fuzz.WRatio(core, e.name_core)), e) for e in self.by_block.get(block_of(core), ())[:CANDIDATES]
-                  if _compatible(e, id_number)]
-        scored = [(score, e) for score, e in scored if score >= SAME_ENTITY]
+        newest_first = self.by_block.get(block_of(core), ())[:CANDIDATES]
+        scored = [(score, age, e) for age, e in enumerate(newest_first) if _compatible(e, id_number)
+                  and (score := float(fuzz.WRatio(core, e.name_core))) >= SAME_ENTITY]
         if not scored:
             return None
         # find_entity's tie-break: the oldest entity, which is the last of the newest-first list
-        score, entity = max(scored, key=lambda pair: (pair[0], order[id(pair[1])]))
+        score, _age, entity = max(scored, key=lambda scored_entity: scored_entity[:2])
         return EntityMatch(entity, score, "fuzzy")
 
     def created(self, entity: RespondentEntity) -> None:

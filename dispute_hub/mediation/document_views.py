@@ -109,9 +109,8 @@ def _visible_case(tracking_no: str) -> tuple[Dispute, list[Party], bool]:
 def _case_document(dispute: Dispute, document_id: int, respondent: bool) -> CaseDocument:
     """The case's document; 404 as for an unknown one when a respondent asks for one not addressed to it."""
     document = db.session.get(CaseDocument, document_id)
-    if document is None or document.dispute_id != dispute.id:
-        abort(404)
-    if respondent and not addressed_to_respondent(document):
+    if (document is None or document.dispute_id != dispute.id
+            or (respondent and not addressed_to_respondent(document))):
         abort(404)
     return document
 
